@@ -1,0 +1,311 @@
+import { z } from 'zod';
+import { calendarSpecSchema } from '../calendar/calendar-spec.ts';
+import { parseBusinessDuration } from '../calendar/duration.ts';
+import { CALENDAR_PRESET_IDS } from '../calendar/presets.ts';
+import {
+  epochDayToDate,
+  isValidTimeZone,
+  localEpochDay,
+  parseLocalDate,
+  zoneOffset,
+} from '../calendar/zoned-time.ts';
+import { formatZodError } from '../validation.ts';
+import { SlaError } from './sla-error.ts';
+import { CHANNEL_IDS, METRIC_IDS, PRIORITY_IDS, TICKET_CATEGORIES, TICKET_STATUSES } from './ticket-event.ts';
+import type { PriorityId } from './ticket-event.ts';
+
+export const QUEUE_CLASSES = ['standard', 'priority'] as const;
+export type QueueClass = (typeof QUEUE_CLASSES)[number];
+
+export const BILLING_MODES = ['quote', 'time-and-materials'] as const;
+export type BillingMode = (typeof BILLING_MODES)[number];
+
+const idSchema = z
+  .string()
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, { message: 'expected a lowercase id such as sur-mesure' });
+
+const localDateSchema = z
+  .string()
+  .refine((s) => parseLocalDate(s) !== undefined, { message: 'expected a date YYYY-MM-DD' });
+
+/** Text shown to clients and agents, in both languages the seeds and the product use. */
+const textSchema = z.object({ fr: z.string().min(1), en: z.string().min(1) }).strict();
+const textListSchema = z.object({ fr: z.array(z.string().min(1)), en: z.array(z.string().min(1)) }).strict();
+
+const durationSchema = z.string().refine(
+  (s) => {
+    try {
+      const d = parseBusinessDuration(s);
+      return d.days > 0 || d.ms > 0;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'expected a positive ISO business duration, e.g. PT4H, P1D, P1DT4H' },
+);
+
+/** `'*'` = every plan (or priority) of the policy, including ones added later. */
+const planSelectorSchema = z.union([z.literal('*'), z.array(idSchema).min(1)]);
+const prioritySelectorSchema = z.union([z.literal('*'), z.array(z.enum(PRIORITY_IDS)).min(1)]);
+
+const prioritySchema = z
+  .object({
+    id: z.enum(PRIORITY_IDS),
+    label: textSchema,
+    description: textSchema,
+    examples: textListSchema.default({ fr: [], en: [] }),
+    /** A blocking incident (site down, payment failed): the agreements' fast targets are aimed at these. */
+    blocking: z.boolean().default(false),
+  })
+  .strict();
+
+const channelRuleSchema = z
+  .object({
+    channel: z.enum(CHANNEL_IDS),
+    /** When the channel is staffed; `always-open` for 24/7 channels. */
+    calendar: idSchema,
+    /** Priorities that may be reported through this channel (Pro phone: P1 only). */
+    priorities: prioritySelectorSchema.default('*'),
+    note: z.string().min(1).optional(),
+  })
+  .strict();
+
+const planSchema = z
+  .object({
+    id: idSchema,
+    name: textSchema,
+    /** The agreement's "priorité de traitement" wording (Standard, Rapide, Prioritaire, Critique/VIP). */
+    serviceLevel: textSchema.optional(),
+    /** Default queue of the plan's tickets; a target rule may put some priorities elsewhere. */
+    queue: z.enum(QUEUE_CLASSES),
+    channels: z.array(channelRuleSchema).min(1),
+  })
+  .strict();
+
+const queueSchema = z
+  .object({
+    /** `fifo`: arrival order; `priority`: by priority, then arrival. */
+    order: z.enum(['fifo', 'priority']),
+    /** "Traité à partir du jour ouvrable suivant": work starts at the first opening of the next business day. */
+    startsNextBusinessDay: z.boolean(),
+    calendar: idSchema,
+    description: textSchema.optional(),
+  })
+  .strict();
+
+const targetRuleSchema = z
+  .object({
+    plans: planSelectorSchema,
+    priorities: prioritySelectorSchema,
+    metric: z.enum(METRIC_IDS),
+    /** Business duration on `calendar`; null = no target ("per roadmap", or the agreement sets none). */
+    duration: durationSchema.nullable(),
+    calendar: idSchema,
+    /** Puts the matching tickets in this queue instead of the plan's (P3 goes to the standard queue). */
+    queue: z.enum(QUEUE_CLASSES).optional(),
+    /** Why this rule exists, quoted in clock traces. */
+    note: z.string().min(1).optional(),
+  })
+  .strict();
+
+const billingSchema = z
+  .object({
+    /** Categories the agreement itself covers. */
+    coveredCategories: z.array(z.enum(TICKET_CATEGORIES)),
+    /** Categories a separate maintenance contract covers. */
+    maintenanceContractCovers: z.array(z.enum(TICKET_CATEGORIES)).default([]),
+    /** What happens to everything else. */
+    otherwise: z
+      .object({
+        mode: z.enum(BILLING_MODES),
+        hourlyRate: z
+          .object({
+            amount: z.number().positive(),
+            currency: z.string().regex(/^[A-Z]{3}$/, { message: 'expected an ISO 4217 code' }),
+          })
+          .strict()
+          .nullable()
+          .default(null),
+      })
+      .strict(),
+  })
+  .strict();
+
+export const slaPolicySchema = z
+  .object({
+    id: idSchema,
+    name: z.string().min(1),
+    /** Tickets keep the version they were opened under. */
+    version: z.number().int().positive(),
+    effectiveFrom: localDateSchema,
+    /** Defaults to effectiveFrom + reviewEveryMonths. */
+    reviewDate: localDateSchema.optional(),
+    reviewEveryMonths: z.number().int().min(1).max(120).default(6),
+    /** Zone of the agreement's dates (review date) and of event instants written without an offset. */
+    timeZone: z
+      .string()
+      .refine(isValidTimeZone, { message: 'expected an IANA time zone, e.g. Europe/Brussels' }),
+    /** Calendars defined by this policy, beside the presets (be-business, sa-business, always-open). */
+    calendars: z.record(idSchema, calendarSpecSchema).default({}),
+    /** The clocks every ticket of this policy carries. */
+    metrics: z.array(z.enum(METRIC_IDS)).min(1),
+    plans: z.array(planSchema).min(1),
+    priorities: z.array(prioritySchema).min(1),
+    queues: z.object({ standard: queueSchema, priority: queueSchema.optional() }).strict(),
+    targets: z.array(targetRuleSchema).min(1),
+    billing: billingSchema,
+    /** Statuses in which the ticket waits on the customer: every clock pauses. */
+    pauseStatuses: z.array(z.enum(TICKET_STATUSES)).default(['pending-customer']),
+    /** Percent of the target used at which a clock warns. */
+    warningThresholds: z.array(z.number().gt(0).lt(100)).default([75, 90]),
+  })
+  .strict()
+  .superRefine((policy, ctx) => {
+    const issue = (path: (string | number)[], message: string) =>
+      ctx.addIssue({ code: 'custom', path, message });
+    const duplicates = (values: readonly string[]) => values.filter((v, i) => values.indexOf(v) !== i);
+
+    for (const id of duplicates(policy.plans.map((p) => p.id)))
+      issue(['plans'], `plan '${id}' is defined twice`);
+    for (const id of duplicates(policy.priorities.map((p) => p.id)))
+      issue(['priorities'], `priority '${id}' is defined twice`);
+    for (const m of duplicates(policy.metrics)) issue(['metrics'], `metric '${m}' is listed twice`);
+    for (const id of Object.keys(policy.calendars)) {
+      if ((CALENDAR_PRESET_IDS as readonly string[]).includes(id))
+        issue(['calendars', id], `'${id}' is a preset calendar id`);
+    }
+    for (const s of policy.pauseStatuses) {
+      if (s === 'resolved' || s === 'closed')
+        issue(['pauseStatuses'], `'${s}' stops the clocks; it cannot pause them`);
+    }
+    const sorted = [...policy.warningThresholds].sort((a, b) => a - b);
+    if (
+      sorted.some((t, i) => t !== policy.warningThresholds[i]) ||
+      duplicates(sorted.map(String)).length > 0
+    ) {
+      issue(['warningThresholds'], 'expected distinct thresholds in increasing order, e.g. [75, 90]');
+    }
+
+    const planIds = policy.plans.map((p) => p.id);
+    const priorityIds = policy.priorities.map((p) => p.id);
+    const calendarKnown = (id: string) =>
+      (CALENDAR_PRESET_IDS as readonly string[]).includes(id) || Object.hasOwn(policy.calendars, id);
+    const checkCalendar = (path: (string | number)[], id: string) => {
+      if (!calendarKnown(id)) {
+        issue(
+          path,
+          `unknown calendar '${id}' (presets: ${CALENDAR_PRESET_IDS.join(', ')}; or define it under calendars)`,
+        );
+      }
+    };
+    const checkPriorities = (path: (string | number)[], selector: '*' | readonly PriorityId[]) => {
+      if (selector === '*') return;
+      selector.forEach((p, i) => {
+        if (!priorityIds.includes(p)) issue([...path, i], `priority '${p}' is not defined in priorities`);
+      });
+    };
+
+    checkCalendar(['queues', 'standard', 'calendar'], policy.queues.standard.calendar);
+    if (policy.queues.priority)
+      checkCalendar(['queues', 'priority', 'calendar'], policy.queues.priority.calendar);
+    const queueDefined = (q: QueueClass) => q === 'standard' || policy.queues.priority !== undefined;
+
+    policy.plans.forEach((plan, p) => {
+      if (!queueDefined(plan.queue))
+        issue(['plans', p, 'queue'], `queue '${plan.queue}' is not defined in queues`);
+      plan.channels.forEach((rule, c) => {
+        checkCalendar(['plans', p, 'channels', c, 'calendar'], rule.calendar);
+        checkPriorities(['plans', p, 'channels', c, 'priorities'], rule.priorities);
+      });
+      for (const ch of duplicates(plan.channels.map((c) => c.channel))) {
+        issue(['plans', p, 'channels'], `channel '${ch}' is listed twice`);
+      }
+    });
+
+    // Every plan × priority × metric must have exactly one rule: a gap would be a ticket without a clock.
+    const coverage = new Map<string, number>();
+    policy.targets.forEach((rule, r) => {
+      const path = ['targets', r];
+      if (!policy.metrics.includes(rule.metric))
+        issue([...path, 'metric'], `metric '${rule.metric}' is not listed in metrics`);
+      checkCalendar([...path, 'calendar'], rule.calendar);
+      checkPriorities([...path, 'priorities'], rule.priorities);
+      if (rule.plans !== '*') {
+        rule.plans.forEach((id, i) => {
+          if (!planIds.includes(id)) issue([...path, 'plans', i], `plan '${id}' is not defined in plans`);
+        });
+      }
+      if (rule.queue !== undefined && !queueDefined(rule.queue))
+        issue([...path, 'queue'], `queue '${rule.queue}' is not defined in queues`);
+      for (const plan of rule.plans === '*' ? planIds : rule.plans) {
+        for (const priority of rule.priorities === '*' ? priorityIds : rule.priorities) {
+          const key = `${plan}|${priority}|${rule.metric}`;
+          const first = coverage.get(key);
+          if (first !== undefined) {
+            issue(
+              path,
+              `plan ${plan}, priority ${priority}, metric ${rule.metric} is already set by targets[${first}]`,
+            );
+          } else {
+            coverage.set(key, r);
+          }
+        }
+      }
+    });
+    for (const plan of planIds) {
+      for (const priority of priorityIds) {
+        for (const metric of policy.metrics) {
+          if (!coverage.has(`${plan}|${priority}|${metric}`)) {
+            issue(['targets'], `no rule for plan ${plan}, priority ${priority}, metric ${metric}`);
+          }
+        }
+      }
+    }
+  });
+
+/** What a policy file contains (optional fields may be left out). */
+export type SlaPolicyInput = z.input<typeof slaPolicySchema>;
+type ParsedPolicy = z.output<typeof slaPolicySchema>;
+/** A validated policy; its review date is always filled in. */
+export type SlaPolicy = Omit<ParsedPolicy, 'reviewDate'> & { readonly reviewDate: string };
+export type SlaPlan = SlaPolicy['plans'][number];
+export type SlaPriority = SlaPolicy['priorities'][number];
+export type SlaTargetRule = SlaPolicy['targets'][number];
+export type SlaChannelRule = SlaPlan['channels'][number];
+export type SlaQueue = SlaPolicy['queues']['standard'];
+
+/** `2026-08-31` + 6 months → `2027-02-28`: the day is clamped to the end of a shorter month. */
+export function addMonthsToDate(date: string, months: number): string {
+  const epochDay = parseLocalDate(date);
+  if (epochDay === undefined) throw new RangeError(`not a date: ${date}`);
+  const { year, month, day } = epochDayToDate(epochDay);
+  const monthIndex = year * 12 + (month - 1) + months;
+  const y = Math.floor(monthIndex / 12);
+  const m = (monthIndex % 12) + 1;
+  const daysInMonth = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(Math.min(day, daysInMonth)).padStart(2, '0')}`;
+}
+
+/** Validates a policy (e.g. parsed JSON); the error names each bad field (`targets[3].duration: …`). */
+export function parseSlaPolicy(input: unknown): SlaPolicy {
+  const result = slaPolicySchema.safeParse(input);
+  if (!result.success) {
+    throw new SlaError('INVALID_POLICY', `invalid SLA policy: ${formatZodError(result.error)}`);
+  }
+  const policy = result.data;
+  return {
+    ...policy,
+    reviewDate: policy.reviewDate ?? addMonthsToDate(policy.effectiveFrom, policy.reviewEveryMonths),
+  };
+}
+
+/** The agreement is reviewed on its review date; from the next day on, the review is overdue. */
+export function reviewStatus(
+  policy: SlaPolicy,
+  nowMs: number,
+): { reviewDate: string; overdue: boolean; daysOverdue: number } {
+  const today = localEpochDay(zoneOffset(policy.timeZone), nowMs);
+  const review = parseLocalDate(policy.reviewDate) ?? today;
+  const daysOverdue = Math.max(0, today - review);
+  return { reviewDate: policy.reviewDate, overdue: daysOverdue > 0, daysOverdue };
+}

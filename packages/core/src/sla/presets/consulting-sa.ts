@@ -1,0 +1,135 @@
+import type { SlaPolicyInput } from '../policy.schema.ts';
+
+/**
+ * The Saudi consultation platform's agreement (seed 004), technical-support part, as data: one client
+ * tier, response and resolution targets per priority on Saudi business hours.
+ */
+export const CONSULTING_SA_POLICY = {
+  id: 'consulting-sa',
+  name: 'Consultation platform — SLA',
+  version: 1,
+  effectiveFrom: '2026-09-01',
+  // "Cet accord est révisé tous les 6 mois".
+  reviewEveryMonths: 6,
+  timeZone: 'Asia/Riyadh',
+  metrics: ['firstResponse', 'resolution'],
+  priorities: [
+    {
+      id: 'P1',
+      label: { fr: 'Critique', en: 'Critical' },
+      description: {
+        fr: 'Arrêt complet de la plateforme ou échec du paiement.',
+        en: 'The platform is completely down, or payment fails.',
+      },
+      examples: {
+        fr: ['La plateforme ne répond plus', 'Le paiement échoue'],
+        en: ['The platform does not respond', 'Payment fails'],
+      },
+      blocking: true,
+    },
+    {
+      id: 'P2',
+      label: { fr: 'Élevée', en: 'High' },
+      description: {
+        fr: 'Dysfonctionnement dans l’envoi ou la réception des demandes.',
+        en: 'Requests are not sent or received properly.',
+      },
+      examples: {
+        fr: ['Une demande de consultation n’arrive pas au consultant', 'Notification de demande non reçue'],
+        en: ['A consultation request does not reach the consultant', 'Request notification not received'],
+      },
+    },
+    {
+      id: 'P3',
+      label: { fr: 'Moyenne', en: 'Medium' },
+      description: {
+        fr: 'Problèmes d’interface ou lenteur des performances.',
+        en: 'Interface problems or slow performance.',
+      },
+      examples: { fr: ['Affichage incorrect', 'Pages lentes'], en: ['Display problem', 'Slow pages'] },
+    },
+    {
+      id: 'P4',
+      label: { fr: 'Faible', en: 'Low' },
+      description: {
+        fr: 'Demandes d’amélioration ou questions générales.',
+        en: 'Improvement requests or general questions.',
+      },
+      examples: {
+        fr: ['Suggestion de fonctionnalité', 'Question générale'],
+        en: ['Feature suggestion', 'General question'],
+      },
+    },
+  ],
+  plans: [
+    {
+      id: 'standard',
+      name: { fr: 'Clients et consultants', en: 'Clients and consultants' },
+      queue: 'standard',
+      channels: [
+        { channel: 'ticket', calendar: 'always-open', note: 'Platform dashboard' },
+        {
+          channel: 'chat',
+          calendar: 'sa-business',
+          note: 'Live chat with human support, Sunday to Thursday 09:00–18:00 (Saudi time)',
+        },
+        { channel: 'chatbot', calendar: 'always-open', note: 'Automated support, 24/7' },
+      ],
+    },
+  ],
+  queues: {
+    standard: { order: 'priority', startsNextBusinessDay: false, calendar: 'sa-business' },
+  },
+  targets: [
+    { plans: '*', priorities: ['P1'], metric: 'firstResponse', duration: 'PT1H', calendar: 'sa-business' },
+    { plans: '*', priorities: ['P1'], metric: 'resolution', duration: 'PT4H', calendar: 'sa-business' },
+    { plans: '*', priorities: ['P2'], metric: 'firstResponse', duration: 'PT4H', calendar: 'sa-business' },
+    {
+      plans: '*',
+      priorities: ['P2'],
+      metric: 'resolution',
+      duration: 'P1D',
+      calendar: 'sa-business',
+      note: 'One business day',
+    },
+    {
+      plans: '*',
+      priorities: ['P3'],
+      metric: 'firstResponse',
+      duration: 'P1D',
+      calendar: 'sa-business',
+      note: 'One business day',
+    },
+    {
+      plans: '*',
+      priorities: ['P3'],
+      metric: 'resolution',
+      duration: 'P3D',
+      calendar: 'sa-business',
+      note: 'Three business days',
+    },
+    {
+      plans: '*',
+      priorities: ['P4'],
+      metric: 'firstResponse',
+      duration: 'P2D',
+      calendar: 'sa-business',
+      note: 'Two business days',
+    },
+    {
+      plans: '*',
+      priorities: ['P4'],
+      metric: 'resolution',
+      duration: null,
+      calendar: 'sa-business',
+      note: 'Per the development roadmap: no time target',
+    },
+  ],
+  billing: {
+    // The platform's support covers every request; nothing is billed separately.
+    coveredCategories: ['hosting', 'application'],
+    otherwise: { mode: 'quote' },
+  },
+  pauseStatuses: ['pending-customer'],
+  warningThresholds: [75, 90],
+} satisfies SlaPolicyInput;

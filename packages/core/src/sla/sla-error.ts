@@ -1,0 +1,19 @@
+export type SlaErrorCode =
+  | 'INVALID_POLICY'
+  | 'UNKNOWN_POLICY_PRESET'
+  | 'UNKNOWN_PLAN'
+  | 'UNKNOWN_PRIORITY'
+  | 'UNKNOWN_METRIC'
+  | 'UNKNOWN_CALENDAR'
+  | 'INVALID_EVENTS';
+
+/** Every failure of the SLA core: a stable code for programs, a message that names the bad field for people. */
+export class SlaError extends Error {
+  override readonly name = 'SlaError';
+  constructor(
+    readonly code: SlaErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
