@@ -21,14 +21,31 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: ['fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'http', 'node:http', 'kysely', 'fastify', 'child_process', 'node:child_process'],
+          paths: [
+            'fs',
+            'node:fs',
+            'fs/promises',
+            'node:fs/promises',
+            'http',
+            'node:http',
+            'kysely',
+            'fastify',
+            'child_process',
+            'node:child_process',
+          ],
           patterns: ['@accord/*'],
         },
       ],
       'no-restricted-syntax': [
         'error',
-        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'core takes `now` as an argument' },
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'core takes `now` as an argument' },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'core takes `now` as an argument',
+        },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'core takes `now` as an argument',
+        },
       ],
     },
   },

@@ -12,7 +12,9 @@ export function formatIssuePath(path: readonly PropertyKey[]): string {
 
 /** One line naming each bad field, e.g. `week.mon[0][1]: expected a time HH:MM`. */
 export function formatZodError(error: z.ZodError, maxIssues = 5): string {
-  const lines = error.issues.slice(0, maxIssues).map((issue) => `${formatIssuePath(issue.path)}: ${issue.message}`);
+  const lines = error.issues
+    .slice(0, maxIssues)
+    .map((issue) => `${formatIssuePath(issue.path)}: ${issue.message}`);
   const more = error.issues.length - maxIssues;
   if (more > 0) lines.push(`(${more} more)`);
   return lines.join('; ');

@@ -12,7 +12,13 @@ const compile = (input: CalendarSpecInput) => compileCalendar(parseCalendarSpec(
 const brussels = (local: string) => parseInstant(local, 'Europe/Brussels');
 const riyadh = (local: string) => parseInstant(local, 'Asia/Riyadh');
 const ALL_WEEK = (hours: Array<[string, string]>) => ({
-  mon: hours, tue: hours, wed: hours, thu: hours, fri: hours, sat: hours, sun: hours,
+  mon: hours,
+  tue: hours,
+  wed: hours,
+  thu: hours,
+  fri: hours,
+  sat: hours,
+  sun: hours,
 });
 
 function expectCalendarError(fn: () => unknown, code: CalendarError['code'], message?: RegExp): void {
@@ -30,17 +36,37 @@ function expectCalendarError(fn: () => unknown, code: CalendarError['code'], mes
 describe('dueAt on be-business (hosting agreement GTI)', () => {
   it.each([
     // [case, from (Brussels local), duration, expected due (ISO with offset)]
-    ['Pro P1 opened Friday 16:00, across the spring DST weekend', '2026-03-27T16:00', 'PT4H', '2026-03-30T11:00:00+02:00'],
+    [
+      'Pro P1 opened Friday 16:00, across the spring DST weekend',
+      '2026-03-27T16:00',
+      'PT4H',
+      '2026-03-30T11:00:00+02:00',
+    ],
     ['Pro P1 opened Thursday before Easter Monday', '2026-04-02T15:00', 'PT4H', '2026-04-03T10:00:00+02:00'],
     ['Pro P1 opened Friday before Easter Monday', '2026-04-03T16:00', 'PT4H', '2026-04-07T11:00:00+02:00'],
     ['Sur Mesure-like 2h opened at opening', '2026-03-30T08:30', 'PT2H', '2026-03-30T10:30:00+02:00'],
-    ['Classique 24h = 2 days and 6 hours of open time', '2026-03-30T08:30', 'PT24H', '2026-04-01T14:30:00+02:00'],
-    ['Start 48h opened Friday evening: five days, Easter Monday, then 3h', '2026-03-27T19:00', 'PT48H', '2026-04-07T11:30:00+02:00'],
+    [
+      'Classique 24h = 2 days and 6 hours of open time',
+      '2026-03-30T08:30',
+      'PT24H',
+      '2026-04-01T14:30:00+02:00',
+    ],
+    [
+      'Start 48h opened Friday evening: five days, Easter Monday, then 3h',
+      '2026-03-27T19:00',
+      'PT48H',
+      '2026-04-07T11:30:00+02:00',
+    ],
     ['exact fill lands on the closing time', '2026-03-27T16:30', 'PT1H', '2026-03-27T17:30:00+01:00'],
     ['opened on a Saturday starts Monday', '2026-03-28T10:00', 'PT30M', '2026-03-30T09:00:00+02:00'],
     ['across the autumn DST weekend', '2026-10-23T17:00', 'PT1H', '2026-10-26T09:00:00+01:00'],
     ['P2D = two business days of 9h', '2026-03-30T08:30', 'P2D', '2026-03-31T17:30:00+02:00'],
-    ['P1DT4H = 13h: Monday 5.5h, then 7.5h on Tuesday', '2026-03-30T12:00', 'P1DT4H', '2026-03-31T16:00:00+02:00'],
+    [
+      'P1DT4H = 13h: Monday 5.5h, then 7.5h on Tuesday',
+      '2026-03-30T12:00',
+      'P1DT4H',
+      '2026-03-31T16:00:00+02:00',
+    ],
     ['across Christmas', '2026-12-24T16:00', 'PT4H', '2026-12-28T11:00:00+01:00'],
   ])('%s', (_case, from, duration, expected) => {
     expect(be.formatIso(addBusinessDuration(be, brussels(from), duration))).toBe(expected);
@@ -111,8 +137,18 @@ describe('calendar rules', () => {
   });
 
   it('supports lunch breaks', () => {
-    const cal = compile({ timeZone: 'Europe/Brussels', week: { mon: [['08:00', '12:00'], ['13:00', '17:00']] } });
-    expect(cal.formatIso(cal.dueAt(brussels('2026-03-30T11:00'), 2 * HOUR_MS))).toBe('2026-03-30T14:00:00+02:00');
+    const cal = compile({
+      timeZone: 'Europe/Brussels',
+      week: {
+        mon: [
+          ['08:00', '12:00'],
+          ['13:00', '17:00'],
+        ],
+      },
+    });
+    expect(cal.formatIso(cal.dueAt(brussels('2026-03-30T11:00'), 2 * HOUR_MS))).toBe(
+      '2026-03-30T14:00:00+02:00',
+    );
     expect(cal.businessDayMs).toBe(8 * HOUR_MS);
   });
 
@@ -131,7 +167,11 @@ describe('calendar rules', () => {
   });
 
   it('a special date with no hours closes the day', () => {
-    const cal = compile({ timeZone: 'UTC', week: ALL_WEEK([['09:00', '17:00']]), special: { '2026-12-31': [] } });
+    const cal = compile({
+      timeZone: 'UTC',
+      week: ALL_WEEK([['09:00', '17:00']]),
+      special: { '2026-12-31': [] },
+    });
     expect(cal.isOpen(Date.UTC(2026, 11, 31, 10))).toBe(false);
   });
 
@@ -160,12 +200,18 @@ describe('calendar rules', () => {
   it('defaults the business day to the most common weekday length, ties to the longest', () => {
     const cal = compile({
       timeZone: 'UTC',
-      week: { mon: [['08:00', '16:00']], tue: [['08:00', '16:00']], wed: [['08:00', '18:00']], thu: [['08:00', '18:00']], fri: [['08:00', '12:00']] },
+      week: {
+        mon: [['08:00', '16:00']],
+        tue: [['08:00', '16:00']],
+        wed: [['08:00', '18:00']],
+        thu: [['08:00', '18:00']],
+        fri: [['08:00', '12:00']],
+      },
     });
     expect(cal.businessDayMs).toBe(10 * HOUR_MS);
-    expect(compile({ timeZone: 'UTC', week: { mon: [['08:00', '12:00']] }, businessDay: 'PT7H30M' }).businessDayMs).toBe(
-      7.5 * HOUR_MS,
-    );
+    expect(
+      compile({ timeZone: 'UTC', week: { mon: [['08:00', '12:00']] }, businessDay: 'PT7H30M' }).businessDayMs,
+    ).toBe(7.5 * HOUR_MS);
   });
 });
 
@@ -203,7 +249,9 @@ describe('sa-business (consultation agreement)', () => {
       { date: '2026-03-22', reason: 'holiday', name: 'End of Ramadan (Eid al-Fitr)' },
     ]);
     // P2 response (4h) opened Wednesday 17:00 before Eid: 1h Wednesday, then Monday 09:00 + 3h.
-    expect(sa.formatIso(addBusinessDuration(sa, riyadh('2026-03-18T17:00'), 'PT4H'))).toBe('2026-03-23T12:00:00+03:00');
+    expect(sa.formatIso(addBusinessDuration(sa, riyadh('2026-03-18T17:00'), 'PT4H'))).toBe(
+      '2026-03-23T12:00:00+03:00',
+    );
   });
 
   it.each([
@@ -215,7 +263,9 @@ describe('sa-business (consultation agreement)', () => {
   });
 
   it('P3 resolution of 3 business days (27h) lands on the Thursday closing time', () => {
-    expect(sa.formatIso(addBusinessDuration(sa, riyadh('2026-03-03T09:00'), 'P3D'))).toBe('2026-03-05T18:00:00+03:00');
+    expect(sa.formatIso(addBusinessDuration(sa, riyadh('2026-03-03T09:00'), 'P3D'))).toBe(
+      '2026-03-05T18:00:00+03:00',
+    );
   });
 });
 
@@ -223,7 +273,11 @@ describe('errors', () => {
   const never = compile({ timeZone: 'UTC', week: {} });
 
   it('a calendar with no open time is a clear error, not an endless loop', () => {
-    expectCalendarError(() => never.dueAt(Date.UTC(2026, 0, 1), HOUR_MS), 'NO_OPEN_TIME', /no open time within 10 years/);
+    expectCalendarError(
+      () => never.dueAt(Date.UTC(2026, 0, 1), HOUR_MS),
+      'NO_OPEN_TIME',
+      /no open time within 10 years/,
+    );
     expectCalendarError(() => never.nextOpen(Date.UTC(2026, 0, 1)), 'NO_OPEN_TIME');
     expect(never.elapsedMs(Date.UTC(2026, 0, 1), Date.UTC(2030, 0, 1))).toBe(0);
   });
@@ -252,7 +306,11 @@ describe('errors', () => {
   });
 
   it('rejects unknown holiday countries and regions', () => {
-    expectCalendarError(() => compile({ timeZone: 'UTC', week: {}, holidays: [{ country: 'QQ' }] }), 'INVALID_CALENDAR', /holidays\[0\]\.country/);
+    expectCalendarError(
+      () => compile({ timeZone: 'UTC', week: {}, holidays: [{ country: 'QQ' }] }),
+      'INVALID_CALENDAR',
+      /holidays\[0\]\.country/,
+    );
     expectCalendarError(
       () => compile({ timeZone: 'UTC', week: {}, holidays: [{ country: 'BE', region: 'XX' }] }),
       'INVALID_CALENDAR',

@@ -115,7 +115,10 @@ function openBefore(block: YearBlock, t: number): number {
 
 function assertDurationMs(durationMs: number): void {
   if (!Number.isFinite(durationMs) || durationMs < 0) {
-    throw new CalendarError('INVALID_DURATION', `duration must be a finite, non-negative number of ms (got ${durationMs})`);
+    throw new CalendarError(
+      'INVALID_DURATION',
+      `duration must be a finite, non-negative number of ms (got ${durationMs})`,
+    );
   }
 }
 
@@ -297,7 +300,10 @@ export function compileCalendar(spec: CalendarSpec): BusinessCalendar {
       if (emptyYears >= HORIZON_YEARS) throw noOpenTime(fromMs, timeZone);
       year++;
       if (year > LAST_BLOCK_YEAR) {
-        throw new CalendarError('INSTANT_OUT_OF_RANGE', `the due date falls after the supported years (${MAX_YEAR})`);
+        throw new CalendarError(
+          'INSTANT_OUT_OF_RANGE',
+          `the due date falls after the supported years (${MAX_YEAR})`,
+        );
       }
       b = block(year);
     }
@@ -339,7 +345,11 @@ export function compileCalendar(spec: CalendarSpec): BusinessCalendar {
       const dayEnd = wallToInstant(offsetAt, (day + 1) * DAY_MS);
       if (elapsedMs(Math.max(dayStart, fromMs), Math.min(dayEnd, toMs)) > 0) continue;
       const date = formatEpochDay(day);
-      out.push(rule.name === undefined ? { date, reason: rule.reason } : { date, reason: rule.reason, name: rule.name });
+      out.push(
+        rule.name === undefined
+          ? { date, reason: rule.reason }
+          : { date, reason: rule.reason, name: rule.name },
+      );
     }
     return out;
   };

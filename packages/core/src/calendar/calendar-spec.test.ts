@@ -41,9 +41,34 @@ describe('parseCalendarSpec', () => {
   it.each([
     [{ timeZone: 'Europe/Bruxelles', week: {} }, /timeZone: expected an IANA time zone/],
     [{ timeZone: 'UTC', week: { mon: [['08:30', '25:00']] } }, /week\.mon\[0\]\[1\]: expected a time HH:MM/],
-    [{ timeZone: 'UTC', week: { mon: [['24:00', '10:00']] } }, /week\.mon\[0\]: 24:00 can only end an interval/],
-    [{ timeZone: 'UTC', week: { mon: [['08:00', '12:00'], ['11:00', '14:00']] } }, /week\.mon\[1\]: overlaps interval 0/],
-    [{ timeZone: 'UTC', week: { mon: [['22:00', '06:00'], ['23:00', '23:30']] } }, /week\.mon\[1\]: overlaps interval 0/],
+    [
+      { timeZone: 'UTC', week: { mon: [['24:00', '10:00']] } },
+      /week\.mon\[0\]: 24:00 can only end an interval/,
+    ],
+    [
+      {
+        timeZone: 'UTC',
+        week: {
+          mon: [
+            ['08:00', '12:00'],
+            ['11:00', '14:00'],
+          ],
+        },
+      },
+      /week\.mon\[1\]: overlaps interval 0/,
+    ],
+    [
+      {
+        timeZone: 'UTC',
+        week: {
+          mon: [
+            ['22:00', '06:00'],
+            ['23:00', '23:30'],
+          ],
+        },
+      },
+      /week\.mon\[1\]: overlaps interval 0/,
+    ],
     [{ timeZone: 'UTC', week: { monday: [] } }, /week: Unrecognized key: "monday"|week.*monday/],
     [{ timeZone: 'UTC', week: {}, closed: ['2026-02-30'] }, /closed\[0\]: expected a date YYYY-MM-DD/],
     [{ timeZone: 'UTC', week: {}, special: { tomorrow: [] } }, /special/],

@@ -50,7 +50,9 @@ const localDateSchema = z
 
 const holidayRuleSchema = z
   .object({
-    country: z.string().regex(/^[A-Z]{2}$/, { message: 'expected an ISO 3166-1 alpha-2 country code, e.g. BE' }),
+    country: z
+      .string()
+      .regex(/^[A-Z]{2}$/, { message: 'expected an ISO 3166-1 alpha-2 country code, e.g. BE' }),
     region: z.string().min(1).optional(),
     /** English holiday names to leave open (e.g. a firm that works on "Assumption"). */
     exclude: z.array(z.string().min(1)).optional(),
@@ -73,7 +75,9 @@ const weekSchema = z
 export const calendarSpecSchema = z
   .object({
     name: z.string().min(1).optional(),
-    timeZone: z.string().refine(isValidTimeZone, { message: 'expected an IANA time zone, e.g. Europe/Brussels' }),
+    timeZone: z
+      .string()
+      .refine(isValidTimeZone, { message: 'expected an IANA time zone, e.g. Europe/Brussels' }),
     week: weekSchema,
     holidays: z.array(holidayRuleSchema).default([]),
     closed: z.array(localDateSchema).default([]),

@@ -9,7 +9,8 @@ export interface BusinessDuration {
 }
 
 // Years, months and weeks are refused: "P1M" of business time has no agreed meaning in an SLA.
-const DURATION_RE = /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
+const DURATION_RE =
+  /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
 
 // About 100 years of open time: beyond it a "deadline" is a typo, and we want a clear error, not a search.
 const MAX_DURATION_MS = 100 * 365 * 24 * HOUR_MS;

@@ -11,7 +11,10 @@ let countryCodes: Set<string> | undefined;
 export function assertHolidayRule(rule: HolidayRule, label: string): void {
   countryCodes ??= new Set(Object.keys(new Holidays().getCountries('en')));
   if (!countryCodes.has(rule.country)) {
-    throw new CalendarError('INVALID_CALENDAR', `invalid calendar: ${label}.country: no holiday data for '${rule.country}'`);
+    throw new CalendarError(
+      'INVALID_CALENDAR',
+      `invalid calendar: ${label}.country: no holiday data for '${rule.country}'`,
+    );
   }
   if (rule.region !== undefined) {
     const regions = new Holidays().getStates(rule.country, 'en') ?? {};

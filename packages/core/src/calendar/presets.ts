@@ -32,7 +32,15 @@ const PRESET_INPUTS = {
   'always-open': {
     name: 'Always open (24/7)',
     timeZone: 'UTC',
-    week: { mon: ALL_DAY, tue: ALL_DAY, wed: ALL_DAY, thu: ALL_DAY, fri: ALL_DAY, sat: ALL_DAY, sun: ALL_DAY },
+    week: {
+      mon: ALL_DAY,
+      tue: ALL_DAY,
+      wed: ALL_DAY,
+      thu: ALL_DAY,
+      fri: ALL_DAY,
+      sat: ALL_DAY,
+      sun: ALL_DAY,
+    },
     businessDay: 'PT24H',
   },
 } satisfies Record<string, CalendarSpecInput>;
