@@ -1,5 +1,8 @@
 import { UsageError, type CliIo, type Command } from './cli-io.ts';
 import { calendarCommand } from './calendar.command.ts';
+import { slaCommand } from './sla.command.ts';
+import { dbCommand } from './db.command.ts';
+import { adminCommand } from './admin.command.ts';
 
 const HELP = `accord — SLA-driven service desk
 
@@ -18,6 +21,9 @@ Without --from, 'calendar due' and 'calendar elapsed' read JSON lines from stdin
 // One line per top-level command; each lives in its own `<name>.command.ts`.
 const commands: Record<string, Command> = {
   calendar: calendarCommand,
+  sla: slaCommand,
+  db: dbCommand,
+  admin: adminCommand,
 };
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {

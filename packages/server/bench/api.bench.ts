@@ -1,0 +1,321 @@
+/**
+ * `npm run bench:api`: autocannon on loopback against the real server (child process, demo data) on SQLite and on
+ * PostgreSQL, and against a bare Fastify hello route in the same run. Prints req/s and p99 for list, get and create
+ * and their ratio to bare Fastify's req/s, with a verdict per goal; a missed goal is reported, not fatal. It exits 1
+ * only when a case could not be measured (the server failed to start or answered errors), because then the
+ * figures would describe something else.
+ *
+ * Knobs: BENCH_API_SECONDS (per case, default 5), BENCH_API_CONNECTIONS (default 10), BENCH_FIGURES_FILE (also write
+ * the table as Markdown), ACCORD_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/test).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import pg from 'pg';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const SERVER_MAIN = resolve(HERE, '../src/main.ts');
+const BARE_FASTIFY = resolve(HERE, 'bare-fastify.ts');
+const DURATION_SECONDS = Number(process.env['BENCH_API_SECONDS'] ?? '5');
+const WARMUP_SECONDS = 1;
+const CONNECTIONS = Number(process.env['BENCH_API_CONNECTIONS'] ?? '10');
+const FIGURES_FILE = process.env['BENCH_FIGURES_FILE'];
+const PG_URL = process.env['ACCORD_BENCH_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+const START_TIMEOUT_MS = 60_000;
+const DEMO_PASSWORD = 'accord-demo';
+
+/** Share of bare Fastify's req/s each case must reach on SQLite. */
+const GOALS: Record<CaseName, number> = { list: 0.2, get: 0.2, create: 0.1 };
+
+type CaseName = 'list' | 'get' | 'create';
+
+interface Measurement {
+  readonly target: string;
+  readonly name: string;
+  readonly requestsPerSecond: number;
+  readonly p99Ms: number;
+  readonly non2xx: number;
+  readonly errors: number;
+}
+
+interface Child {
+  readonly process: ChildProcess;
+  readonly baseUrl: string;
+  readonly output: string[];
+}
+
+/** Starts a TypeScript entry point under tsx and waits for its "listening on http://…" line. */
+async function startChild(entry: string, env: NodeJS.ProcessEnv): Promise<Child> {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const baseUrl = await new Promise<string>((resolveUrl, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${entry} did not start within ${START_TIMEOUT_MS} ms:\n${output.join('')}`)),
+      START_TIMEOUT_MS,
+    );
+    const onData = (chunk: Buffer): void => {
+      output.push(chunk.toString());
+      if (output.length > 200) output.shift();
+      const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(output.join(''));
+      if (match?.[1] !== undefined) {
+        clearTimeout(timer);
+        resolveUrl(match[1]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${entry} exited with ${code ?? 'a signal'} before listening:\n${output.join('')}`));
+    });
+  });
+  return { process: child, baseUrl, output };
+}
+
+async function stopChild(child: Child): Promise<void> {
+  if (child.process.exitCode !== null) return;
+  const exited = new Promise<void>((done) => child.process.once('exit', () => done()));
+  child.process.kill('SIGTERM');
+  const timer = setTimeout(() => child.process.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function waitHealthy(baseUrl: string): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    try {
+      const response = await fetch(`${baseUrl}/healthz`);
+      if (response.ok) return;
+    } catch {
+      // not accepting connections yet
+    }
+    if (Date.now() > deadline) throw new Error(`${baseUrl}/healthz never answered 200`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function login(baseUrl: string, email: string): Promise<string> {
+  const response = await fetch(`${baseUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: DEMO_PASSWORD }),
+  });
+  if (!response.ok) throw new Error(`login ${email} answered ${response.status}: ${await response.text()}`);
+  return ((await response.json()) as { token: string }).token;
+}
+
+interface Load {
+  readonly url: string;
+  readonly method?: 'GET' | 'POST';
+  readonly headers?: Record<string, string>;
+  /** A fresh body per request (autocannon's `idReplacement` sent nothing at all with autocannon 8). */
+  readonly body?: () => string;
+}
+
+async function measure(target: string, name: string, load: Load): Promise<Measurement> {
+  const body = load.body;
+  const request = { method: load.method ?? 'GET', headers: load.headers ?? {} };
+  const options = {
+    url: load.url,
+    connections: CONNECTIONS,
+    requests: [
+      body === undefined ? request : { ...request, setupRequest: (r: object) => ({ ...r, body: body() }) },
+    ],
+  };
+  await autocannon({ ...options, duration: WARMUP_SECONDS });
+  const result = await autocannon({ ...options, duration: DURATION_SECONDS });
+  const measurement = {
+    target,
+    name,
+    requestsPerSecond: result.requests.average,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    // No answer at all is a failure too, not a figure of 0 req/s.
+    errors: result.errors + result.timeouts + (result.requests.total === 0 ? 1 : 0),
+  };
+  console.log(
+    `  ${target.padEnd(10)} ${name.padEnd(7)} ${fmt(measurement.requestsPerSecond).padStart(8)} req/s  p99 ${measurement.p99Ms} ms${measurement.non2xx + measurement.errors > 0 ? `  (${measurement.non2xx} non-2xx, ${measurement.errors} errors)` : ''}`,
+  );
+  return measurement;
+}
+
+/** list, get and create against a running Accord server with demo data. */
+async function measureServer(target: string, baseUrl: string): Promise<Measurement[]> {
+  await waitHealthy(baseUrl);
+  const agentToken = await login(baseUrl, 'agent@hosting.demo.test');
+  const clientToken = await login(baseUrl, 'client.pro@hosting.demo.test');
+  const asAgent = { authorization: `Bearer ${agentToken}` };
+  const list = await fetch(`${baseUrl}/api/v1/tickets`, { headers: asAgent });
+  if (!list.ok)
+    throw new Error(`${target}: GET /api/v1/tickets answered ${list.status}: ${await list.text()}`);
+  const { items } = (await list.json()) as { items: { id: string }[] };
+  const ticketId = items[0]?.id;
+  if (ticketId === undefined) throw new Error(`${target}: the demo data has no ticket the agent can see`);
+  let created = 0;
+  const runId = randomBytes(4).toString('hex');
+  const createBody = (): string =>
+    JSON.stringify({
+      subject: `Bench ${runId}: site slow #${++created}`,
+      description: `Opened by npm run bench:api (run ${runId}, request ${created})`,
+      priority: 'P2',
+      category: 'hosting',
+      channel: 'ticket',
+    });
+  return [
+    await measure(target, 'list', { url: `${baseUrl}/api/v1/tickets`, headers: asAgent }),
+    await measure(target, 'get', { url: `${baseUrl}/api/v1/tickets/${ticketId}`, headers: asAgent }),
+    await measure(target, 'create', {
+      url: `${baseUrl}/api/v1/tickets`,
+      method: 'POST',
+      headers: { authorization: `Bearer ${clientToken}`, 'content-type': 'application/json' },
+      body: createBody,
+    }),
+  ];
+}
+
+/** Server env shared by both dialects: no request logging (the bare baseline logs nothing either), demo data on. */
+const SERVER_ENV = {
+  HOST: '127.0.0.1',
+  PORT: '0',
+  LOG_LEVEL: 'warn',
+  ACCORD_DEMO: '1',
+  NODE_ENV: 'production',
+};
+
+async function benchSqlite(): Promise<Measurement[]> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'accord-bench-'));
+  const server = await startChild(SERVER_MAIN, { ...SERVER_ENV, ACCORD_DATA_DIR: dataDir, DATABASE_URL: '' });
+  try {
+    return await measureServer('sqlite', server.baseUrl);
+  } finally {
+    await stopChild(server);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function benchPostgres(): Promise<Measurement[] | string> {
+  const database = `accord_bench_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3_000 });
+  try {
+    await admin.connect();
+    await admin.query(`create database ${database}`);
+  } catch (error) {
+    await admin.end().catch(() => undefined);
+    return `PostgreSQL unreachable or refused at ${PG_URL}: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  const url = new URL(PG_URL);
+  url.pathname = `/${database}`;
+  try {
+    const server = await startChild(SERVER_MAIN, { ...SERVER_ENV, DATABASE_URL: url.toString() });
+    try {
+      return await measureServer('postgres', server.baseUrl);
+    } finally {
+      await stopChild(server);
+    }
+  } finally {
+    await admin.query(`drop database if exists ${database} with (force)`);
+    await admin.end();
+  }
+}
+
+async function benchBare(when: string): Promise<Measurement> {
+  const bare = await startChild(BARE_FASTIFY, {});
+  try {
+    return await measure('bare', `GET /hello (${when})`, { url: `${bare.baseUrl}/hello` });
+  } finally {
+    await stopChild(bare);
+  }
+}
+
+function fmt(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+function pct(ratio: number): string {
+  return `${(ratio * 100).toFixed(1)}%`;
+}
+
+function report(
+  bares: readonly Measurement[],
+  bare: Measurement,
+  rows: readonly Measurement[],
+  pgSkipped: string | null,
+): string[] {
+  const lines = [
+    `| target | case | req/s | p99 (ms) | vs bare Fastify | goal (SQLite) | verdict |`,
+    `|---|---|---:|---:|---:|---:|---|`,
+    ...bares.map((b) => `| bare Fastify | ${b.name} | ${fmt(b.requestsPerSecond)} | ${b.p99Ms} | | | |`),
+    `| bare Fastify | mean (the 100%) | ${fmt(bare.requestsPerSecond)} | ${bare.p99Ms} | 100% | | |`,
+  ];
+  for (const row of rows) {
+    const ratio = row.requestsPerSecond / bare.requestsPerSecond;
+    const goal = row.target === 'sqlite' ? GOALS[row.name as CaseName] : undefined;
+    const verdict = goal === undefined ? '' : ratio >= goal ? 'met' : 'MISSED';
+    const route =
+      row.name === 'list'
+        ? 'GET /api/v1/tickets'
+        : row.name === 'get'
+          ? 'GET /api/v1/tickets/:id'
+          : 'POST /api/v1/tickets';
+    lines.push(
+      `| ${row.target} | ${row.name} (${route}) | ${fmt(row.requestsPerSecond)} | ${row.p99Ms} | ${pct(ratio)} | ${goal === undefined ? '' : `≥ ${pct(goal)}`} | ${verdict} |`,
+    );
+  }
+  if (pgSkipped !== null) lines.push('', `PostgreSQL skipped: ${pgSkipped}`);
+  return lines;
+}
+
+const startedMs = Date.now();
+console.log(
+  `bench:api — ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up + ${DURATION_SECONDS} s per case, loopback, servers in child processes`,
+);
+// Bare Fastify first and last: the machine is shared, so the yardstick is the mean of both ends of the run.
+const bareBefore = await benchBare('before');
+const rows: Measurement[] = [...(await benchSqlite())];
+const pgResult = await benchPostgres();
+const pgSkipped = typeof pgResult === 'string' ? pgResult : null;
+if (typeof pgResult === 'string') console.warn(`  postgres   skipped: ${pgResult}`);
+else rows.push(...pgResult);
+
+const bareAfter = await benchBare('after');
+const bare: Measurement = {
+  target: 'bare',
+  name: 'mean',
+  requestsPerSecond: (bareBefore.requestsPerSecond + bareAfter.requestsPerSecond) / 2,
+  p99Ms: Math.max(bareBefore.p99Ms, bareAfter.p99Ms),
+  non2xx: bareBefore.non2xx + bareAfter.non2xx,
+  errors: bareBefore.errors + bareAfter.errors,
+};
+const table = report([bareBefore, bareAfter], bare, rows, pgSkipped);
+const cpu = cpus();
+const machine = `${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, load ${loadavg()
+  .map((l) => l.toFixed(2))
+  .join(' ')}, Node ${process.version}`;
+console.log(`\n${table.join('\n')}\n\n${machine}; ${((Date.now() - startedMs) / 1000).toFixed(0)} s in all`);
+const broken = [bare, ...rows].filter((r) => r.errors > 0 || r.non2xx > 0);
+if (FIGURES_FILE !== undefined) {
+  const header = [
+    `# API throughput (npm run bench:api)`,
+    '',
+    `${new Date().toISOString()} — ${machine}.`,
+    `autocannon, ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up then ${DURATION_SECONDS} s per case, loopback; each server in its own process`,
+    `(demo data, LOG_LEVEL=warn). list/get as agent@hosting.demo.test (Bearer), create as client.pro@hosting.demo.test with a unique body per request.`,
+    '',
+  ];
+  writeFileSync(FIGURES_FILE, `${[...header, ...table].join('\n')}\n`);
+  console.log(`figures written to ${FIGURES_FILE}`);
+}
+if (broken.length > 0) {
+  console.error(
+    `bench:api: ${broken.map((r) => `${r.target} ${r.name}`).join(', ')} answered errors; the figures above do not measure successful requests`,
+  );
+  process.exit(1);
+}

@@ -1,0 +1,201 @@
+import type { Db } from '../db/database.ts';
+import type { Role } from './actor.ts';
+
+export interface SessionWithUser {
+  sessionId: string;
+  userId: string;
+  email: string;
+  name: string;
+  expiresAt: number | null;
+  revokedAt: number | null;
+  disabledAt: number | null;
+}
+
+export function createAuthRepository(db: Db) {
+  return {
+    findUserByEmail: (email: string) =>
+      db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst(),
+
+    countFailedAttempts: async (opts: { email?: string; ip?: string; sinceMs: number }): Promise<number> => {
+      const row = await db
+        .selectFrom('login_attempts')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('success', '=', 0)
+        .where('at', '>=', opts.sinceMs)
+        .$if(opts.email !== undefined, (qb) => qb.where('email', '=', opts.email ?? ''))
+        .$if(opts.ip !== undefined, (qb) => qb.where('ip', '=', opts.ip ?? ''))
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
+    recordAttempt: async (attempt: {
+      id: string;
+      email: string;
+      ip: string;
+      success: boolean;
+      atMs: number;
+    }): Promise<void> => {
+      await db
+        .insertInto('login_attempts')
+        .values({
+          id: attempt.id,
+          email: attempt.email,
+          ip: attempt.ip,
+          success: attempt.success ? 1 : 0,
+          at: attempt.atMs,
+        })
+        .execute();
+    },
+
+    insertSession: async (session: {
+      id: string;
+      userId: string;
+      tokenHash: string;
+      kind: 'session' | 'api';
+      name: string;
+      createdAtMs: number;
+      expiresAtMs: number | null;
+    }): Promise<void> => {
+      await db
+        .insertInto('sessions')
+        .values({
+          id: session.id,
+          user_id: session.userId,
+          token_hash: session.tokenHash,
+          kind: session.kind,
+          name: session.name,
+          created_at: session.createdAtMs,
+          expires_at: session.expiresAtMs,
+          revoked_at: null,
+          last_used_at: null,
+        })
+        .execute();
+    },
+
+    findSessionByTokenHash: (tokenHash: string): Promise<SessionWithUser | undefined> =>
+      db
+        .selectFrom('sessions')
+        .innerJoin('users', 'users.id', 'sessions.user_id')
+        .select([
+          'sessions.id as sessionId',
+          'users.id as userId',
+          'users.email as email',
+          'users.name as name',
+          'sessions.expires_at as expiresAt',
+          'sessions.revoked_at as revokedAt',
+          'users.disabled_at as disabledAt',
+        ])
+        .where('sessions.token_hash', '=', tokenHash)
+        .executeTakeFirst(),
+
+    /** The session, its user and their memberships in one round trip (every API request runs this). */
+    findIdentityByTokenHash: async (
+      tokenHash: string,
+    ): Promise<
+      | {
+          session: SessionWithUser;
+          memberships: {
+            workspaceId: string;
+            workspaceSlug: string;
+            workspaceName: string;
+            role: Role;
+            organizationId: string | null;
+          }[];
+        }
+      | undefined
+    > => {
+      const rows = await db
+        .selectFrom('sessions')
+        .innerJoin('users', 'users.id', 'sessions.user_id')
+        .leftJoin('memberships', 'memberships.user_id', 'users.id')
+        .leftJoin('workspaces', 'workspaces.id', 'memberships.workspace_id')
+        .select([
+          'sessions.id as sessionId',
+          'users.id as userId',
+          'users.email as email',
+          'users.name as name',
+          'sessions.expires_at as expiresAt',
+          'sessions.revoked_at as revokedAt',
+          'users.disabled_at as disabledAt',
+          'memberships.workspace_id as workspaceId',
+          'workspaces.slug as workspaceSlug',
+          'workspaces.name as workspaceName',
+          'memberships.role as role',
+          'memberships.organization_id as organizationId',
+        ])
+        .where('sessions.token_hash', '=', tokenHash)
+        .orderBy('workspaces.slug')
+        .execute();
+      const first = rows[0];
+      if (!first) return undefined;
+      const { sessionId, userId, email, name, expiresAt, revokedAt, disabledAt } = first;
+      return {
+        session: { sessionId, userId, email, name, expiresAt, revokedAt, disabledAt },
+        memberships: rows.flatMap((r) =>
+          r.workspaceId === null || r.workspaceSlug === null || r.workspaceName === null || r.role === null
+            ? []
+            : [
+                {
+                  workspaceId: r.workspaceId,
+                  workspaceSlug: r.workspaceSlug,
+                  workspaceName: r.workspaceName,
+                  role: r.role as Role,
+                  organizationId: r.organizationId,
+                },
+              ],
+        ),
+      };
+    },
+
+    listMemberships: (userId: string) =>
+      db
+        .selectFrom('memberships')
+        .innerJoin('workspaces', 'workspaces.id', 'memberships.workspace_id')
+        .select([
+          'memberships.workspace_id as workspaceId',
+          'workspaces.slug as workspaceSlug',
+          'workspaces.name as workspaceName',
+          'memberships.role as role',
+          'memberships.organization_id as organizationId',
+        ])
+        .where('memberships.user_id', '=', userId)
+        .orderBy('workspaces.slug')
+        .execute() as Promise<
+        {
+          workspaceId: string;
+          workspaceSlug: string;
+          workspaceName: string;
+          role: Role;
+          organizationId: string | null;
+        }[]
+      >,
+
+    revokeSession: async (opts: {
+      sessionId: string;
+      userId: string;
+      atMs: number;
+      kind?: 'session' | 'api';
+    }): Promise<boolean> => {
+      const result = await db
+        .updateTable('sessions')
+        .set({ revoked_at: opts.atMs })
+        .where('id', '=', opts.sessionId)
+        .where('user_id', '=', opts.userId)
+        .where('revoked_at', 'is', null)
+        .$if(opts.kind !== undefined, (qb) => qb.where('kind', '=', opts.kind ?? 'api'))
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
+    listApiTokens: (userId: string) =>
+      db
+        .selectFrom('sessions')
+        .select(['id', 'name', 'created_at', 'expires_at', 'revoked_at', 'last_used_at'])
+        .where('user_id', '=', userId)
+        .where('kind', '=', 'api')
+        .orderBy('created_at', 'desc')
+        .execute(),
+  };
+}
+
+export type AuthRepository = ReturnType<typeof createAuthRepository>;

@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { Clock } from '../clock.ts';
+import type { Db } from '../db/database.ts';
+import { DomainError } from '../errors.ts';
+
+const MAX_KEY_LENGTH = 255;
+const ABANDONED_CLAIM_MS = 5 * 60_000;
+
+/**
+ * `Idempotency-Key` on POST: the first request claims the key (unique per caller), its response is stored, and a retry
+ * with the same body gets the stored response; the same key with another body is refused. A 5xx releases the key.
+ */
+export function registerIdempotencyHook(app: FastifyInstance, { db, clock }: { db: Db; clock: Clock }): void {
+  app.decorateRequest('idempotency', null);
+
+  app.addHook('preHandler', async (request, reply) => {
+    if (request.method !== 'POST' || !request.identity) return;
+    const raw = request.headers['idempotency-key'];
+    if (raw === undefined) return;
+    const key = Array.isArray(raw) ? (raw[0] ?? '') : raw;
+    if (key === '' || key.length > MAX_KEY_LENGTH)
+      throw new DomainError('VALIDATION_FAILED', `Idempotency-Key must be 1 to ${MAX_KEY_LENGTH} characters`);
+    const actorId = request.identity.userId;
+    const requestHash = createHash('sha256')
+      .update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`)
+      .digest('hex');
+    const inserted = await db
+      .insertInto('idempotency_keys')
+      .values({
+        actor_id: actorId,
+        key,
+        request_hash: requestHash,
+        status_code: null,
+        response_json: null,
+        created_at: clock.nowMs(),
+      })
+      .onConflict((oc) => oc.columns(['actor_id', 'key']).doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) {
+      request.idempotency = { actorId, key, replayed: false };
+      return;
+    }
+    const stored = await db
+      .selectFrom('idempotency_keys')
+      .selectAll()
+      .where('actor_id', '=', actorId)
+      .where('key', '=', key)
+      .executeTakeFirst();
+    if (!stored)
+      throw new DomainError(
+        'IDEMPOTENCY_IN_PROGRESS',
+        'a request with this Idempotency-Key is being processed; retry shortly',
+      );
+    if (stored.request_hash !== requestHash) {
+      throw new DomainError(
+        'IDEMPOTENCY_KEY_REUSED',
+        'this Idempotency-Key was used for a different request; use a new key for a new request',
+      );
+    }
+    if (stored.status_code === null || stored.response_json === null) {
+      // A claim whose request never finished (the process died) is released after a while.
+      if (stored.created_at < clock.nowMs() - ABANDONED_CLAIM_MS) {
+        await db
+          .deleteFrom('idempotency_keys')
+          .where('actor_id', '=', actorId)
+          .where('key', '=', key)
+          .where('status_code', 'is', null)
+          .execute();
+      }
+      throw new DomainError(
+        'IDEMPOTENCY_IN_PROGRESS',
+        'a request with this Idempotency-Key is being processed; retry shortly',
+      );
+    }
+    request.idempotency = { actorId, key, replayed: true };
+    return reply
+      .code(stored.status_code)
+      .header('idempotent-replayed', 'true')
+      .type('application/json; charset=utf-8')
+      .serializer((p: unknown) => p as string)
+      .send(stored.response_json);
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const claim = request.idempotency;
+    if (!claim || claim.replayed) return payload;
+    if (reply.statusCode >= 500 || typeof payload !== 'string') {
+      await db
+        .deleteFrom('idempotency_keys')
+        .where('actor_id', '=', claim.actorId)
+        .where('key', '=', claim.key)
+        .execute();
+      return payload;
+    }
+    await db
+      .updateTable('idempotency_keys')
+      .set({ status_code: reply.statusCode, response_json: payload })
+      .where('actor_id', '=', claim.actorId)
+      .where('key', '=', claim.key)
+      .execute();
+    return payload;
+  });
+}

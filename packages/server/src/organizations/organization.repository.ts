@@ -1,0 +1,97 @@
+import type { Selectable } from 'kysely';
+import type { Db } from '../db/database.ts';
+import type { ContractTable, OrganizationTable } from '../db/schema.ts';
+
+export type OrganizationRow = Selectable<OrganizationTable>;
+export type ContractRow = Selectable<ContractTable>;
+
+export function createOrganizationRepository(db: Db) {
+  return {
+    list: (opts: { workspaceId: string; organizationId?: string | undefined }) =>
+      db
+        .selectFrom('organizations')
+        .selectAll()
+        .where('workspace_id', '=', opts.workspaceId)
+        .$if(opts.organizationId !== undefined, (qb) => qb.where('id', '=', opts.organizationId ?? ''))
+        .orderBy('name')
+        .execute(),
+
+    find: (workspaceId: string, id: string) =>
+      db
+        .selectFrom('organizations')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', id)
+        .executeTakeFirst(),
+
+    findByName: (workspaceId: string, name: string) =>
+      db
+        .selectFrom('organizations')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .where('name', '=', name)
+        .executeTakeFirst(),
+
+    insert: async (row: OrganizationRow): Promise<void> => {
+      await db.insertInto('organizations').values(row).execute();
+    },
+
+    update: async (
+      workspaceId: string,
+      id: string,
+      patch: Partial<Pick<OrganizationRow, 'name' | 'contacts_json' | 'sites_json'>>,
+    ): Promise<void> => {
+      if (Object.keys(patch).length === 0) return;
+      await db
+        .updateTable('organizations')
+        .set(patch)
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', id)
+        .execute();
+    },
+
+    /** The contract in force is the most recent one. */
+    currentContract: (workspaceId: string, organizationId: string) =>
+      db
+        .selectFrom('contracts')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .where('organization_id', '=', organizationId)
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst(),
+
+    /** The contract in force per organization (all of the workspace's, or only `organizationIds`'). */
+    currentContracts: async (
+      workspaceId: string,
+      organizationIds?: readonly string[],
+    ): Promise<Map<string, ContractRow>> => {
+      if (organizationIds !== undefined && organizationIds.length === 0) return new Map();
+      const rows = await db
+        .selectFrom('contracts')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .$if(organizationIds !== undefined, (qb) => qb.where('organization_id', 'in', organizationIds ?? []))
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+      return new Map(rows.map((r) => [r.organization_id, r]));
+    },
+
+    listContracts: (workspaceId: string, organizationId: string) =>
+      db
+        .selectFrom('contracts')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .where('organization_id', '=', organizationId)
+        .orderBy('created_at', 'desc')
+        .execute(),
+
+    insertContract: async (row: ContractRow): Promise<void> => {
+      await db.insertInto('contracts').values(row).execute();
+    },
+  };
+}
+
+export type OrganizationRepository = ReturnType<typeof createOrganizationRepository>;

@@ -1,0 +1,40 @@
+import { createAuthRepository } from './auth/auth.repository.ts';
+import { createAuthService } from './auth/auth.service.ts';
+import { createBillingService } from './billing/billing.service.ts';
+import type { Clock } from './clock.ts';
+import type { Db } from './db/database.ts';
+import { createOrganizationRepository } from './organizations/organization.repository.ts';
+import { createOrganizationService } from './organizations/organization.service.ts';
+import { createSlaClockService } from './sla/sla-clock.service.ts';
+import { createAttachmentService } from './tickets/attachment.service.ts';
+import { createTicketRepository } from './tickets/ticket.repository.ts';
+import { createTicketService } from './tickets/ticket.service.ts';
+import { createUserRepository } from './users/user.repository.ts';
+import { createUserService } from './users/user.service.ts';
+import { createWorkspaceService } from './workspaces/workspace.service.ts';
+
+/** All wiring in one place: repositories over the database, services over explicit dependencies. */
+export function createServices({ db, clock }: { db: Db; clock: Clock }) {
+  const organizationRepository = createOrganizationRepository(db);
+  const sla = createSlaClockService({ db });
+  const auth = createAuthService({ auth: createAuthRepository(db), clock });
+  const workspaces = createWorkspaceService({ db, sla, clock });
+  const organizations = createOrganizationService({ organizations: organizationRepository, sla, clock });
+  const users = createUserService({
+    users: createUserRepository(db),
+    organizations: organizationRepository,
+    clock,
+  });
+  const tickets = createTicketService({
+    db,
+    tickets: createTicketRepository(db),
+    organizations: organizationRepository,
+    sla,
+    clock,
+  });
+  const attachments = createAttachmentService({ db, tickets, clock });
+  const billing = createBillingService({ db, organizations: organizationRepository, tickets, clock });
+  return { db, clock, sla, auth, workspaces, organizations, users, tickets, attachments, billing };
+}
+
+export type Services = ReturnType<typeof createServices>;

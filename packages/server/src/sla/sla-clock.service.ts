@@ -1,0 +1,292 @@
+import type { Db } from '../db/database.ts';
+import { DomainError } from '../errors.ts';
+import {
+  billingFor,
+  checkChannel,
+  compileCalendar,
+  computeClocks,
+  getPolicyPreset,
+  parseCalendarSpec,
+  parseSlaPolicy,
+  policyCalendarResolver,
+  queueClass,
+  queueStartMs,
+  reviewStatus,
+  SLA_POLICY_PRESET_IDS,
+  type BusinessCalendar,
+  type CalendarResolver,
+  type CalendarSpec,
+  type ChannelId,
+  type PriorityId,
+  type SlaClock,
+  type SlaPolicy,
+  type TicketCategory,
+  type TicketEvent,
+  type TicketStatus,
+} from './sla-core.ts';
+
+/**
+ * The server's one door to the SLA core: policies and calendars loaded per workspace, parsed and compiled once
+ * (cached by their stored JSON), and the core's pure functions called with them.
+ */
+export interface PolicyContext {
+  readonly workspaceId: string;
+  readonly version: string;
+  readonly policy: SlaPolicy;
+  readonly calendars: CalendarResolver;
+}
+
+export type PolicyPresetId = (typeof SLA_POLICY_PRESET_IDS)[number];
+export const POLICY_PRESET_IDS = SLA_POLICY_PRESET_IDS;
+
+export function isPolicyPresetId(id: string): id is PolicyPresetId {
+  return (SLA_POLICY_PRESET_IDS as readonly string[]).includes(id);
+}
+
+export function policyPreset(id: PolicyPresetId): SlaPolicy {
+  return getPolicyPreset(id);
+}
+
+/** Parses a policy, turning the core's error into the API's. */
+export function validatePolicy(input: unknown): SlaPolicy {
+  try {
+    return parseSlaPolicy(input);
+  } catch (error) {
+    throw new DomainError('INVALID_POLICY', error instanceof Error ? error.message : 'invalid policy');
+  }
+}
+
+export function validateCalendarSpec(input: unknown): CalendarSpec {
+  try {
+    const spec = parseCalendarSpec(input);
+    compileCalendar(spec);
+    return spec;
+  } catch (error) {
+    throw new DomainError('INVALID_CALENDAR', error instanceof Error ? error.message : 'invalid calendar');
+  }
+}
+
+export function planIdsOf(policy: SlaPolicy): string[] {
+  return policy.plans.map((p) => p.id);
+}
+
+/**
+ * A contract's extended-hours calendar replaces the calendars the policy itself defines (its placeholders, such
+ * as hosting-be's `sur-mesure-extended`); preset calendars (business hours, 24/7) stay as they are.
+ */
+export function calendarOverridesFor(
+  policy: SlaPolicy,
+  extendedCalendarKey: string | null,
+): Record<string, string> {
+  if (extendedCalendarKey === null) return {};
+  return Object.fromEntries(Object.keys(policy.calendars).map((id) => [id, extendedCalendarKey]));
+}
+
+/** Stored event rows → the core's events; server-only events (assignment, tags, notes…) do not move clocks. */
+export function toCoreEvents(
+  rows: readonly { type: string; payload_json: string; at: number }[],
+): TicketEvent[] {
+  const events: TicketEvent[] = [];
+  for (const row of rows) {
+    const data = JSON.parse(row.payload_json) as Record<string, string>;
+    const atMs = row.at;
+    switch (row.type) {
+      case 'created':
+        events.push({
+          type: 'created',
+          atMs,
+          plan: String(data['plan']),
+          priority: data['priority'] as PriorityId,
+          category: data['category'] as TicketCategory,
+          channel: data['channel'] as ChannelId,
+        });
+        break;
+      case 'priority-changed':
+        events.push({ type: 'priority-changed', atMs, priority: data['priority'] as PriorityId });
+        break;
+      case 'plan-changed':
+        events.push({ type: 'plan-changed', atMs, plan: String(data['plan']) });
+        break;
+      case 'status-changed':
+        events.push({ type: 'status-changed', atMs, status: data['status'] as TicketStatus });
+        break;
+      case 'agent-replied':
+      case 'analysis-started':
+      case 'customer-replied':
+        events.push({ type: row.type, atMs });
+        break;
+      default:
+        break;
+    }
+  }
+  return events;
+}
+
+/** How long another server instance may keep using a workspace's previous calendars after an edit. */
+const CONTEXT_TTL_MS = 2000;
+
+export function createSlaClockService({ db }: { db: Db }) {
+  const policyCache = new Map<string, SlaPolicy>();
+  const calendarCache = new Map<string, BusinessCalendar>();
+  const contextCache = new Map<string, { ctx: PolicyContext; expiresAt: number }>();
+
+  function cachedPolicy(json: string): SlaPolicy {
+    let policy = policyCache.get(json);
+    if (!policy) {
+      policy = parseSlaPolicy(JSON.parse(json));
+      policyCache.set(json, policy);
+    }
+    return policy;
+  }
+
+  function cachedCalendar(json: string): BusinessCalendar {
+    let calendar = calendarCache.get(json);
+    if (!calendar) {
+      calendar = compileCalendar(parseCalendarSpec(JSON.parse(json)));
+      calendarCache.set(json, calendar);
+    }
+    return calendar;
+  }
+
+  /** Workspace calendars (contracts' extended hours) beside the policy's own and the presets. */
+  async function calendarResolver(workspaceId: string, policy: SlaPolicy): Promise<CalendarResolver> {
+    const rows = await db
+      .selectFrom('calendars')
+      .select(['key', 'spec_json'])
+      .where('workspace_id', '=', workspaceId)
+      .execute();
+    const extra: Record<string, BusinessCalendar> = {};
+    for (const row of rows) extra[row.key] = cachedCalendar(row.spec_json);
+    return policyCalendarResolver(policy, extra);
+  }
+
+  return {
+    /** The workspace's current policy, or the version a ticket was opened under. */
+    /**
+     * The workspace's current policy, or the version a ticket was opened under, with its calendars. Cached for
+     * CONTEXT_TTL_MS (policy versions never change; calendars may, and this process forgets them on every edit).
+     */
+    async policyContext(workspaceId: string, version?: string): Promise<PolicyContext> {
+      const key = `${workspaceId}\u0000${version ?? ''}`;
+      const cached = contextCache.get(key);
+      if (cached !== undefined && cached.expiresAt > performance.now()) return cached.ctx;
+      const row = await db
+        .selectFrom('policy_versions')
+        .innerJoin('workspaces', 'workspaces.id', 'policy_versions.workspace_id')
+        .select(['policy_versions.version', 'policy_versions.policy_json'])
+        .where('policy_versions.workspace_id', '=', workspaceId)
+        .$if(version === undefined, (qb) =>
+          qb.whereRef('policy_versions.version', '=', 'workspaces.policy_version'),
+        )
+        .$if(version !== undefined, (qb) => qb.where('policy_versions.version', '=', version ?? ''))
+        .executeTakeFirst();
+      if (!row) throw new DomainError('WORKSPACE_NOT_FOUND', 'workspace has no policy');
+      const policy = cachedPolicy(row.policy_json);
+      const ctx = {
+        workspaceId,
+        version: row.version,
+        policy,
+        calendars: await calendarResolver(workspaceId, policy),
+      };
+      contextCache.set(key, { ctx, expiresAt: performance.now() + CONTEXT_TTL_MS });
+      return ctx;
+    },
+
+    /** After a policy or calendar change: the next request reloads (other instances within CONTEXT_TTL_MS). */
+    forgetWorkspace(workspaceId: string): void {
+      for (const key of contextCache.keys())
+        if (key.startsWith(`${workspaceId}\u0000`)) contextCache.delete(key);
+    },
+
+    /** A priority of the workspace policy (hosting-be has no P4), else UNKNOWN_PRIORITY naming the ones it has. */
+    checkPriority(ctx: PolicyContext, priority: PriorityId): void {
+      const known = ctx.policy.priorities.map((p) => p.id);
+      if (!known.includes(priority)) {
+        throw new DomainError(
+          'UNKNOWN_PRIORITY',
+          `priority ${priority} is not part of this workspace's policy; use ${known.join(', ')}`,
+          {
+            priorities: known,
+          },
+        );
+      }
+    },
+
+    checkChannel(
+      ctx: PolicyContext,
+      input: {
+        plan: string;
+        channel: ChannelId;
+        priority: PriorityId;
+        atMs: number;
+        extendedCalendarKey: string | null;
+      },
+    ): void {
+      const { extendedCalendarKey, ...rest } = input;
+      const calendarOverrides = calendarOverridesFor(ctx.policy, extendedCalendarKey);
+      const verdict = checkChannel({
+        policy: ctx.policy,
+        calendars: ctx.calendars,
+        calendarOverrides,
+        ...rest,
+      });
+      if (!verdict.allowed) {
+        throw new DomainError(
+          'CHANNEL_NOT_ALLOWED',
+          `${verdict.message}. Allowed channels: ${verdict.allowedChannels.join(', ')}`,
+          {
+            reason: verdict.reason,
+            allowedChannels: verdict.allowedChannels,
+          },
+        );
+      }
+    },
+
+    queue(
+      ctx: PolicyContext,
+      input: { plan: string; priority: PriorityId; createdAtMs: number; extendedCalendarKey: string | null },
+    ): { queueClass: 'priority' | 'standard'; queueStartMs: number } {
+      const calendarOverrides = calendarOverridesFor(ctx.policy, input.extendedCalendarKey);
+      return {
+        queueClass: queueClass(ctx.policy, input.plan, input.priority),
+        queueStartMs: queueStartMs({
+          policy: ctx.policy,
+          plan: input.plan,
+          priority: input.priority,
+          createdAtMs: input.createdAtMs,
+          calendars: ctx.calendars,
+          calendarOverrides,
+        }),
+      };
+    },
+
+    billingMode(
+      ctx: PolicyContext,
+      input: { category: TicketCategory; maintenanceContract: boolean },
+    ): 'none' | 'quote' | 'time-and-materials' {
+      const billing = billingFor({ policy: ctx.policy, ...input });
+      return billing.billable ? billing.mode : 'none';
+    },
+
+    clocks(
+      ctx: PolicyContext,
+      input: { events: readonly TicketEvent[]; nowMs: number; extendedCalendarKey: string | null },
+    ): SlaClock[] {
+      const calendarOverrides = calendarOverridesFor(ctx.policy, input.extendedCalendarKey);
+      return computeClocks({
+        policy: ctx.policy,
+        events: input.events,
+        nowMs: input.nowMs,
+        calendars: ctx.calendars,
+        calendarOverrides,
+      });
+    },
+
+    reviewStatus(ctx: PolicyContext, nowMs: number) {
+      return reviewStatus(ctx.policy, nowMs);
+    },
+  };
+}
+
+export type SlaClockService = ReturnType<typeof createSlaClockService>;
+export type { SlaClock, SlaPolicy, TicketEvent };

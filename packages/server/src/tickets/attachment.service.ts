@@ -1,0 +1,132 @@
+import { iso } from '../access.ts';
+import type { Actor } from '../auth/actor.ts';
+import type { Clock } from '../clock.ts';
+import type { Db } from '../db/database.ts';
+import { DomainError } from '../errors.ts';
+import { newId } from '../ids.ts';
+import { createTicketRepository } from './ticket.repository.ts';
+import type { TicketService } from './ticket.service.ts';
+
+export const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
+/** Types a browser will not execute when served back with `nosniff` and as a download. */
+export const ALLOWED_ATTACHMENT_TYPES = [
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/webp',
+  'application/pdf',
+  'text/plain',
+  'text/csv',
+  'application/json',
+  'application/zip',
+] as const;
+
+export interface AttachmentServiceDeps {
+  readonly db: Db;
+  readonly tickets: TicketService;
+  readonly clock: Clock;
+}
+
+export function createAttachmentService({ db, tickets, clock }: AttachmentServiceDeps) {
+  return {
+    async add(
+      actor: Actor,
+      ticketId: string,
+      input: { filename: string; contentType: string; contentBase64: string },
+    ) {
+      const ticket = await tickets.visibleTicket(actor, ticketId);
+      if (!(ALLOWED_ATTACHMENT_TYPES as readonly string[]).includes(input.contentType)) {
+        throw new DomainError(
+          'ATTACHMENT_TYPE_NOT_ALLOWED',
+          `type ${input.contentType} is not accepted; allowed: ${ALLOWED_ATTACHMENT_TYPES.join(', ')}`,
+        );
+      }
+      const bytes = Buffer.from(input.contentBase64, 'base64');
+      if (bytes.length === 0) throw new DomainError('VALIDATION_FAILED', 'the attachment is empty');
+      if (bytes.length > MAX_ATTACHMENT_BYTES)
+        throw new DomainError(
+          'ATTACHMENT_TOO_LARGE',
+          `attachments are limited to ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MiB`,
+        );
+      const nowMs = clock.nowMs();
+      const id = newId();
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('tickets')
+          .set({ updated_at: nowMs, version: (eb) => eb('version', '+', 1) })
+          .where('id', '=', ticket.id)
+          .execute();
+        await trx
+          .insertInto('attachments')
+          .values({
+            id,
+            ticket_id: ticket.id,
+            workspace_id: ticket.workspace_id,
+            uploader_id: actor.userId,
+            filename: input.filename,
+            content_type: input.contentType,
+            size_bytes: bytes.length,
+            data: bytes,
+            created_at: nowMs,
+          })
+          .execute();
+        const repo = createTicketRepository(trx);
+        await repo.appendEvents(
+          ticket,
+          [{ type: 'attachment-added', payload: { attachmentId: id, filename: input.filename } }],
+          actor.userId,
+          nowMs,
+        );
+        await repo.enqueueOutbox({
+          workspaceId: ticket.workspace_id,
+          idempotencyKey: `attachment.added:${id}`,
+          topic: 'ticket.attachment-added',
+          payload: { ticketId: ticket.id, attachmentId: id },
+          atMs: nowMs,
+        });
+      });
+      return {
+        id,
+        ticketId: ticket.id,
+        filename: input.filename,
+        contentType: input.contentType,
+        sizeBytes: bytes.length,
+        uploaderId: actor.userId,
+        createdAt: iso(nowMs),
+      };
+    },
+
+    async list(actor: Actor, ticketId: string) {
+      const ticket = await tickets.visibleTicket(actor, ticketId);
+      const rows = await db
+        .selectFrom('attachments')
+        .select(['id', 'ticket_id', 'filename', 'content_type', 'size_bytes', 'uploader_id', 'created_at'])
+        .where('ticket_id', '=', ticket.id)
+        .orderBy('created_at')
+        .execute();
+      return rows.map((r) => ({
+        id: r.id,
+        ticketId: r.ticket_id,
+        filename: r.filename,
+        contentType: r.content_type,
+        sizeBytes: r.size_bytes,
+        uploaderId: r.uploader_id,
+        createdAt: iso(r.created_at),
+      }));
+    },
+
+    async content(actor: Actor, ticketId: string, attachmentId: string) {
+      const ticket = await tickets.visibleTicket(actor, ticketId);
+      const row = await db
+        .selectFrom('attachments')
+        .select(['filename', 'content_type', 'data'])
+        .where('id', '=', attachmentId)
+        .where('ticket_id', '=', ticket.id)
+        .executeTakeFirst();
+      if (!row) throw new DomainError('ATTACHMENT_NOT_FOUND', 'attachment not found');
+      return { filename: row.filename, contentType: row.content_type, data: Buffer.from(row.data) };
+    },
+  };
+}
+
+export type AttachmentService = ReturnType<typeof createAttachmentService>;

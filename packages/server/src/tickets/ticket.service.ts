@@ -1,0 +1,673 @@
+import { iso, isoOrNull, requireRole } from '../access.ts';
+import { isStaff, STAFF_ROLES, type Actor } from '../auth/actor.ts';
+import type { Clock } from '../clock.ts';
+import type { Db } from '../db/database.ts';
+import { DomainError } from '../errors.ts';
+import { newId } from '../ids.ts';
+import type { OrganizationRepository } from '../organizations/organization.repository.ts';
+import {
+  toCoreEvents,
+  type PolicyContext,
+  type SlaClock,
+  type SlaClockService,
+} from '../sla/sla-clock.service.ts';
+import type { ChannelId, PriorityId, TicketCategory, TicketStatus } from '../sla/sla-core.ts';
+import { projectClock, type ClockView } from '../sla/sla-projection.ts';
+import {
+  inTicketTransaction,
+  sortKeyOf,
+  type NewEvent,
+  type TicketEventRow,
+  type TicketRepository,
+  type TicketRow,
+  type TicketSlaRow,
+  type TicketSort,
+} from './ticket.repository.ts';
+
+/** The status workflow; `resolved → open` is a reopen, `closed` is final. */
+const TRANSITIONS: Record<TicketStatus, readonly TicketStatus[]> = {
+  new: ['open', 'pending-customer', 'resolved'],
+  open: ['pending-customer', 'resolved'],
+  'pending-customer': ['open', 'resolved'],
+  resolved: ['open', 'closed'],
+  closed: [],
+};
+/** What a client may do to their own ticket: reopen or close a resolved one. */
+const CLIENT_TRANSITIONS: Record<TicketStatus, readonly TicketStatus[]> = {
+  new: [],
+  open: [],
+  'pending-customer': [],
+  resolved: ['open', 'closed'],
+  closed: [],
+};
+/** Events only staff may see. */
+const INTERNAL_EVENT_TYPES: ReadonlySet<string> = new Set(['internal-note-added', 'time-logged']);
+
+export interface CreateTicketInput {
+  subject: string;
+  description: string;
+  priority: PriorityId;
+  category: TicketCategory;
+  channel: ChannelId;
+  organizationId?: string | undefined;
+  tags?: string[] | undefined;
+}
+
+export interface UpdateTicketInput {
+  subject?: string | undefined;
+  description?: string | undefined;
+  status?: TicketStatus | undefined;
+  priority?: PriorityId | undefined;
+  category?: TicketCategory | undefined;
+  assigneeId?: string | null | undefined;
+  tags?: string[] | undefined;
+}
+
+export interface ListTicketsInput {
+  status?: TicketStatus[] | undefined;
+  priority?: PriorityId[] | undefined;
+  organizationId?: string | undefined;
+  assigneeId?: string | undefined;
+  tag?: string | undefined;
+  breachingBeforeMs?: number | undefined;
+  sort: TicketSort;
+  cursor?: string | undefined;
+  limit: number;
+}
+
+export function clockDto(clock: ClockView) {
+  return {
+    metric: clock.metric,
+    state: clock.state,
+    target: clock.target,
+    calendar: clock.calendarId,
+    dueAt: isoOrNull(clock.dueAtMs),
+    remainingSeconds: clock.remainingMs === null ? null : Math.trunc(clock.remainingMs / 1000),
+    percentUsed: clock.percentUsed === null ? null : Math.round(clock.percentUsed * 10) / 10,
+    warningThreshold: clock.warningThreshold,
+    breachedAt: isoOrNull(clock.breachedAtMs),
+    stoppedAt: isoOrNull(clock.stoppedAtMs),
+  };
+}
+
+export type TicketDto = ReturnType<typeof ticketDto>;
+
+function ticketDto(row: TicketRow, tags: string[], clocks: ClockView[]) {
+  return {
+    id: row.id,
+    subject: row.subject,
+    description: row.description,
+    category: row.category as TicketCategory,
+    priority: row.priority as PriorityId,
+    channel: row.channel as ChannelId,
+    status: row.status as TicketStatus,
+    organizationId: row.organization_id,
+    requesterId: row.requester_id,
+    assigneeId: row.assignee_id,
+    plan: row.plan,
+    policyVersion: row.policy_version,
+    queue: row.queue_class as 'priority' | 'standard',
+    handleFrom: iso(row.queue_start_at),
+    billingMode: row.billing_mode as 'none' | 'quote' | 'time-and-materials',
+    tags,
+    version: row.version,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+    sla: clocks.map(clockDto),
+  };
+}
+
+function eventDto(row: TicketEventRow) {
+  return {
+    seq: row.seq,
+    type: row.type,
+    at: iso(row.at),
+    actorId: row.actor_id,
+    data: JSON.parse(row.payload_json) as Record<string, unknown>,
+  };
+}
+
+function encodeCursor(key: string | number, id: string): string {
+  return Buffer.from(JSON.stringify([key, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { key: string | number; id: string } {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (
+      Array.isArray(value) &&
+      value.length === 2 &&
+      (typeof value[0] === 'string' || typeof value[0] === 'number') &&
+      typeof value[1] === 'string'
+    ) {
+      return { key: value[0], id: value[1] };
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw new DomainError('VALIDATION_FAILED', 'invalid cursor: pass back the nextCursor of a previous page');
+}
+
+export interface TicketServiceDeps {
+  readonly db: Db;
+  readonly tickets: TicketRepository;
+  readonly organizations: OrganizationRepository;
+  readonly sla: SlaClockService;
+  readonly clock: Clock;
+}
+
+export function createTicketService({ db, tickets, organizations, sla, clock }: TicketServiceDeps) {
+  /** Another organization's ticket, or another workspace's, is "not found": its existence is not revealed. */
+  async function visibleTicket(actor: Actor, id: string): Promise<TicketRow> {
+    const row = await tickets.find(actor.workspaceId, id);
+    if (!row || (actor.role === 'client' && row.organization_id !== actor.organizationId)) {
+      throw new DomainError('TICKET_NOT_FOUND', `ticket ${id} not found`);
+    }
+    return row;
+  }
+
+  async function extendedCalendarKey(workspaceId: string, organizationId: string): Promise<string | null> {
+    return (await organizations.currentContract(workspaceId, organizationId))?.extended_calendar_key ?? null;
+  }
+
+  /**
+   * Everything a change needs from outside the transaction (SQLite runs one connection: reading through `db`
+   * inside a transaction would wait on itself).
+   */
+  async function changeContext(ticket: TicketRow) {
+    const [ctx, extendedKey] = await Promise.all([
+      sla.policyContext(ticket.workspace_id, ticket.policy_version),
+      extendedCalendarKey(ticket.workspace_id, ticket.organization_id),
+    ]);
+    return { ctx, extendedKey };
+  }
+
+  /** Clocks are derived from the whole history, then persisted so due instants are one indexed query away. */
+  function slaRowsOf(ticket: TicketRow, clocks: readonly SlaClock[], nowMs: number): TicketSlaRow[] {
+    return clocks.map((c) => ({
+      ticket_id: ticket.id,
+      workspace_id: ticket.workspace_id,
+      metric: c.metric,
+      state: c.state,
+      target: c.target,
+      calendar_id: c.calendarId,
+      started_at: c.startedAtMs,
+      due_at: c.dueAtMs,
+      breached_at: c.breachedAtMs,
+      stopped_at: c.stoppedAtMs,
+      used_ms: Math.round(c.usedMs),
+      target_ms: c.remainingMs === null ? null : Math.round(c.usedMs + c.remainingMs),
+      warning_threshold: c.warningThreshold,
+      computed_at: nowMs,
+    }));
+  }
+
+  /** The earliest due instant of a running clock: what the queue and "breaching before" sort on. */
+  function nextDueOf(clocks: readonly SlaClock[]): number | null {
+    const running = clocks
+      .filter((c) => c.state === 'running' && c.dueAtMs !== null)
+      .map((c) => c.dueAtMs ?? 0);
+    return running.length > 0 ? Math.min(...running) : null;
+  }
+
+  /** Clocks are derived from the whole history, then persisted so due instants are one indexed query away. */
+  async function recomputeSla(
+    repo: TicketRepository,
+    ticket: TicketRow,
+    ctx: PolicyContext,
+    extendedKey: string | null,
+    nowMs: number,
+  ): Promise<void> {
+    const events = toCoreEvents(await repo.events(ticket.id));
+    const clocks = sla.clocks(ctx, { events, nowMs, extendedCalendarKey: extendedKey });
+    await repo.replaceSla(ticket.id, slaRowsOf(ticket, clocks, nowMs));
+    await repo.setNextDue(ticket.id, nextDueOf(clocks));
+  }
+
+  /**
+   * DTOs with the clocks as of now: the persisted clocks (computed by the core at the ticket's last change) advanced
+   * to now. Replaying every ticket's history through the core on each read would cost ~0.1 ms per ticket.
+   */
+  async function withClocks(actor: Actor, rows: readonly TicketRow[]): Promise<TicketDto[]> {
+    if (rows.length === 0) return [];
+    const nowMs = clock.nowMs();
+    const ids = rows.map((r) => r.id);
+    const [slaRows, tags] = await Promise.all([tickets.slaFor(ids), tickets.tagsFor(ids)]);
+    const contexts = new Map<string, PolicyContext>();
+    for (const version of new Set(rows.map((r) => r.policy_version))) {
+      contexts.set(version, await sla.policyContext(actor.workspaceId, version));
+    }
+    return rows.map((row) => {
+      const ctx = contexts.get(row.policy_version);
+      if (!ctx) return ticketDto(row, tags.get(row.id) ?? [], []);
+      const paused = (ctx.policy.pauseStatuses as readonly string[]).includes(row.status);
+      const order = (metric: string) => (ctx.policy.metrics as readonly string[]).indexOf(metric);
+      const clocks = (slaRows.get(row.id) ?? [])
+        .map((r) =>
+          projectClock(
+            {
+              metric: r.metric as ClockView['metric'],
+              state: r.state as ClockView['state'],
+              target: r.target,
+              calendarId: r.calendar_id,
+              dueAtMs: r.due_at,
+              breachedAtMs: r.breached_at,
+              stoppedAtMs: r.stopped_at,
+              usedMs: r.used_ms,
+              targetMs: r.target_ms,
+              computedAtMs: r.computed_at,
+            },
+            {
+              nowMs,
+              calendar: ctx.calendars(r.calendar_id),
+              paused,
+              warningThresholds: ctx.policy.warningThresholds,
+            },
+          ),
+        )
+        .sort((a, b) => order(a.metric) - order(b.metric));
+      return ticketDto(row, tags.get(row.id) ?? [], clocks);
+    });
+  }
+
+  async function one(actor: Actor, row: TicketRow): Promise<TicketDto> {
+    const [dto] = await withClocks(actor, [row]);
+    if (!dto) throw new DomainError('TICKET_NOT_FOUND', `ticket ${row.id} not found`);
+    return dto;
+  }
+
+  async function reload(actor: Actor, id: string): Promise<TicketDto> {
+    return one(actor, await visibleTicket(actor, id));
+  }
+
+  function normalizeTags(tags: readonly string[]): string[] {
+    return [...new Set(tags.map((t) => t.trim().toLowerCase()).filter((t) => t !== ''))].sort();
+  }
+
+  return {
+    async create(actor: Actor, input: CreateTicketInput): Promise<TicketDto> {
+      let organizationId: string;
+      if (actor.role === 'client') {
+        if (input.organizationId !== undefined && input.organizationId !== actor.organizationId) {
+          throw new DomainError('FORBIDDEN', 'clients open tickets for their own organization only');
+        }
+        organizationId = actor.organizationId ?? '';
+      } else {
+        if (input.organizationId === undefined)
+          throw new DomainError(
+            'VALIDATION_FAILED',
+            'organizationId is required when staff open a ticket for a client',
+          );
+        organizationId = input.organizationId;
+      }
+      const organization = await organizations.find(actor.workspaceId, organizationId);
+      if (!organization) throw new DomainError('ORGANIZATION_NOT_FOUND', 'organization not found');
+      const contract = await organizations.currentContract(actor.workspaceId, organizationId);
+      if (!contract)
+        throw new DomainError(
+          'NO_CONTRACT',
+          `${organization.name} has no contract: an admin must add one before tickets can be opened`,
+        );
+      const ctx = await sla.policyContext(actor.workspaceId);
+      const nowMs = clock.nowMs();
+      const extendedKey = contract.extended_calendar_key;
+      sla.checkPriority(ctx, input.priority);
+      sla.checkChannel(ctx, {
+        plan: contract.plan,
+        channel: input.channel,
+        priority: input.priority,
+        atMs: nowMs,
+        extendedCalendarKey: extendedKey,
+      });
+      const queue = sla.queue(ctx, {
+        plan: contract.plan,
+        priority: input.priority,
+        createdAtMs: nowMs,
+        extendedCalendarKey: extendedKey,
+      });
+      const billingMode = sla.billingMode(ctx, {
+        category: input.category,
+        maintenanceContract: contract.maintenance_contract === 1,
+      });
+      const row: TicketRow = {
+        id: newId(),
+        workspace_id: actor.workspaceId,
+        organization_id: organizationId,
+        requester_id: actor.userId,
+        assignee_id: null,
+        subject: input.subject,
+        description: input.description,
+        category: input.category,
+        priority: input.priority,
+        channel: input.channel,
+        status: 'new',
+        plan: contract.plan,
+        policy_version: ctx.version,
+        queue_class: queue.queueClass,
+        queue_start_at: queue.queueStartMs,
+        next_due_at: null,
+        billing_mode: billingMode,
+        version: 1,
+        created_at: nowMs,
+        updated_at: nowMs,
+      };
+      const tags = normalizeTags(input.tags ?? []);
+      const created = {
+        type: 'created',
+        payload: {
+          plan: row.plan,
+          priority: input.priority,
+          category: input.category,
+          channel: input.channel,
+          billingMode,
+        },
+      };
+      // A new ticket's history is just `created`: its clocks are computed before the transaction, which then only writes.
+      const clocks = sla.clocks(ctx, {
+        events: toCoreEvents([
+          { type: created.type, payload_json: JSON.stringify(created.payload), at: nowMs },
+        ]),
+        nowMs,
+        extendedCalendarKey: extendedKey,
+      });
+      row.next_due_at = nextDueOf(clocks);
+      await inTicketTransaction(db, async (repo) => {
+        await repo.insert(row);
+        await repo.appendEvents(row, [created], actor.userId, nowMs, { firstSeq: 1 });
+        if (tags.length > 0) await repo.setTags(row, tags, { fresh: true });
+        await repo.insertSla(slaRowsOf(row, clocks, nowMs));
+        await repo.enqueueOutbox({
+          workspaceId: row.workspace_id,
+          idempotencyKey: `ticket.created:${row.id}`,
+          topic: 'ticket.created',
+          payload: { ticketId: row.id },
+          atMs: nowMs,
+        });
+      });
+      return ticketDto(row, tags, clocks);
+    },
+
+    get: (actor: Actor, id: string) => reload(actor, id),
+
+    async list(
+      actor: Actor,
+      input: ListTicketsInput,
+    ): Promise<{ items: TicketDto[]; nextCursor: string | null }> {
+      if (
+        actor.role === 'client' &&
+        input.organizationId !== undefined &&
+        input.organizationId !== actor.organizationId
+      ) {
+        return { items: [], nextCursor: null };
+      }
+      const rows = await tickets.list({
+        workspaceId: actor.workspaceId,
+        organizationId: actor.role === 'client' ? (actor.organizationId ?? '') : input.organizationId,
+        statuses: input.status,
+        priorities: input.priority,
+        assigneeId:
+          input.assigneeId === 'none' ? null : input.assigneeId === 'me' ? actor.userId : input.assigneeId,
+        tag: input.tag,
+        breachingBeforeMs: input.breachingBeforeMs,
+        sort: input.sort,
+        after: input.cursor === undefined ? undefined : decodeCursor(input.cursor),
+        limit: input.limit + 1,
+      });
+      const page = rows.slice(0, input.limit);
+      const last = page.at(-1);
+      return {
+        items: await withClocks(actor, page),
+        nextCursor:
+          rows.length > input.limit && last ? encodeCursor(sortKeyOf(last, input.sort), last.id) : null,
+      };
+    },
+
+    async queue(
+      actor: Actor,
+      input: {
+        queue?: 'priority' | 'standard' | undefined;
+        assignee?: 'me' | 'none' | undefined;
+        limit: number;
+      },
+    ) {
+      requireRole(actor, STAFF_ROLES, 'see the queue');
+      const rows = await tickets.queue({
+        workspaceId: actor.workspaceId,
+        queueClass: input.queue,
+        assigneeId: input.assignee === 'none' ? null : input.assignee === 'me' ? actor.userId : undefined,
+        limit: input.limit,
+      });
+      return { items: await withClocks(actor, rows) };
+    },
+
+    async update(
+      actor: Actor,
+      id: string,
+      expectedVersion: number | undefined,
+      patch: UpdateTicketInput,
+    ): Promise<TicketDto> {
+      const ticket = await visibleTicket(actor, id);
+      if (expectedVersion === undefined) {
+        throw new DomainError(
+          'PRECONDITION_REQUIRED',
+          'send the version you read, as "version" in the body or an If-Match header, so no change is lost',
+        );
+      }
+      if (actor.role === 'client') {
+        const fields = Object.entries(patch)
+          .filter(([k, v]) => v !== undefined && k !== 'status')
+          .map(([k]) => k);
+        if (fields.length > 0)
+          throw new DomainError(
+            'FORBIDDEN',
+            `clients may only reopen or close their tickets; cannot change ${fields.join(', ')}`,
+          );
+      }
+      const nowMs = clock.nowMs();
+      const events: NewEvent[] = [];
+      const set: Partial<TicketRow> = {};
+      const from = ticket.status as TicketStatus;
+      if (patch.status !== undefined && patch.status !== from) {
+        const allowed = (actor.role === 'client' ? CLIENT_TRANSITIONS : TRANSITIONS)[from];
+        if (!allowed.includes(patch.status)) {
+          throw new DomainError(
+            'INVALID_TRANSITION',
+            `cannot move a ${from} ticket to ${patch.status}${allowed.length ? ` (allowed: ${allowed.join(', ')})` : ''}`,
+            {
+              from,
+              allowed,
+            },
+          );
+        }
+        set.status = patch.status;
+        events.push({ type: 'status-changed', payload: { status: patch.status, from } });
+      }
+      const { ctx, extendedKey } = await changeContext(ticket);
+      if (patch.priority !== undefined && patch.priority !== ticket.priority) {
+        sla.checkPriority(ctx, patch.priority);
+        set.priority = patch.priority;
+        events.push({
+          type: 'priority-changed',
+          payload: { priority: patch.priority, from: ticket.priority },
+        });
+      }
+      if (patch.category !== undefined && patch.category !== ticket.category) {
+        const contract = await organizations.currentContract(ticket.workspace_id, ticket.organization_id);
+        set.category = patch.category;
+        set.billing_mode = sla.billingMode(ctx, {
+          category: patch.category,
+          maintenanceContract: contract?.maintenance_contract === 1,
+        });
+        events.push({
+          type: 'category-changed',
+          payload: { category: patch.category, from: ticket.category, billingMode: set.billing_mode },
+        });
+      }
+      if (patch.assigneeId !== undefined && patch.assigneeId !== ticket.assignee_id) {
+        if (
+          patch.assigneeId !== null &&
+          !(await tickets.isStaffMember(actor.workspaceId, patch.assigneeId))
+        ) {
+          throw new DomainError(
+            'INVALID_ASSIGNEE',
+            'the assignee must be an agent, consultant or admin of this workspace',
+          );
+        }
+        set.assignee_id = patch.assigneeId;
+        events.push({
+          type: 'assigned',
+          payload: { assigneeId: patch.assigneeId, from: ticket.assignee_id },
+        });
+      }
+      const edited = (['subject', 'description'] as const).filter(
+        (f) => patch[f] !== undefined && patch[f] !== ticket[f],
+      );
+      for (const field of edited) set[field] = patch[field] ?? '';
+      if (edited.length > 0) events.push({ type: 'edited', payload: { fields: edited } });
+      const tags = patch.tags === undefined ? undefined : normalizeTags(patch.tags);
+      if (tags !== undefined) events.push({ type: 'tags-changed', payload: { tags } });
+
+      if (events.length === 0 && expectedVersion === ticket.version) return one(actor, ticket);
+      await inTicketTransaction(db, async (repo) => {
+        if (!(await repo.updateIfVersion(ticket.id, expectedVersion, { ...set, updated_at: nowMs }))) {
+          const current = await repo.find(ticket.workspace_id, ticket.id);
+          throw new DomainError(
+            'VERSION_CONFLICT',
+            `ticket changed since version ${expectedVersion} (now ${current?.version ?? '?'}); reload and retry`,
+            {
+              currentVersion: current?.version ?? null,
+            },
+          );
+        }
+        await repo.appendEvents(ticket, events, actor.userId, nowMs);
+        if (tags !== undefined) await repo.setTags(ticket, tags);
+        await recomputeSla(repo, ticket, ctx, extendedKey, nowMs);
+        await repo.enqueueOutbox({
+          workspaceId: ticket.workspace_id,
+          idempotencyKey: `ticket.updated:${ticket.id}:${expectedVersion + 1}`,
+          topic: 'ticket.updated',
+          payload: { ticketId: ticket.id, version: expectedVersion + 1, changes: events.map((e) => e.type) },
+          atMs: nowMs,
+        });
+      });
+      return reload(actor, id);
+    },
+
+    async comment(actor: Actor, id: string, input: { body: string; visibility: 'public' | 'internal' }) {
+      const ticket = await visibleTicket(actor, id);
+      if (input.visibility === 'internal' && !isStaff(actor))
+        throw new DomainError('FORBIDDEN', 'only staff can write internal notes');
+      if (ticket.status === 'closed')
+        throw new DomainError('INVALID_TRANSITION', 'this ticket is closed; open a new one');
+      const nowMs = clock.nowMs();
+      const commentId = newId();
+      const events: NewEvent[] = [];
+      let status: TicketStatus | undefined;
+      if (input.visibility === 'internal') {
+        events.push({ type: 'internal-note-added', payload: { commentId } });
+      } else if (isStaff(actor)) {
+        // The first public reply by an agent stops the first-response and intervention clocks.
+        events.push({ type: 'agent-replied', payload: { commentId } });
+        if (ticket.status === 'new') status = 'open';
+      } else {
+        events.push({ type: 'customer-replied', payload: { commentId } });
+        // The customer answered: the ticket is back with the team and the clocks resume.
+        if (ticket.status === 'pending-customer') status = 'open';
+      }
+      if (status !== undefined)
+        events.push({ type: 'status-changed', payload: { status, from: ticket.status } });
+      const { ctx, extendedKey } = await changeContext(ticket);
+      await inTicketTransaction(db, async (repo) => {
+        await repo.touch(ticket.id, { updated_at: nowMs, ...(status === undefined ? {} : { status }) });
+        await repo.insertComment({
+          id: commentId,
+          ticket_id: ticket.id,
+          workspace_id: ticket.workspace_id,
+          author_id: actor.userId,
+          body: input.body,
+          visibility: input.visibility,
+          created_at: nowMs,
+        });
+        await repo.appendEvents(ticket, events, actor.userId, nowMs);
+        await recomputeSla(repo, ticket, ctx, extendedKey, nowMs);
+        await repo.enqueueOutbox({
+          workspaceId: ticket.workspace_id,
+          idempotencyKey: `comment.created:${commentId}`,
+          topic: 'comment.created',
+          payload: { ticketId: ticket.id, commentId, visibility: input.visibility },
+          atMs: nowMs,
+        });
+      });
+      return {
+        id: commentId,
+        ticketId: ticket.id,
+        authorId: actor.userId,
+        authorName: actor.name,
+        body: input.body,
+        visibility: input.visibility,
+        createdAt: iso(nowMs),
+      };
+    },
+
+    async comments(actor: Actor, id: string) {
+      const ticket = await visibleTicket(actor, id);
+      const rows = await tickets.comments(ticket.id, isStaff(actor));
+      return rows.map((c) => ({
+        id: c.id,
+        ticketId: c.ticket_id,
+        authorId: c.author_id,
+        body: c.body,
+        visibility: c.visibility as 'public' | 'internal',
+        createdAt: iso(c.created_at),
+      }));
+    },
+
+    /** The explicit "analysis started" of the hosting agreement's GTI: stops the intervention clock. */
+    async startAnalysis(actor: Actor, id: string): Promise<TicketDto> {
+      requireRole(actor, STAFF_ROLES, 'start the analysis');
+      const ticket = await visibleTicket(actor, id);
+      if (ticket.status === 'resolved' || ticket.status === 'closed')
+        throw new DomainError('INVALID_TRANSITION', `the ticket is already ${ticket.status}`);
+      const nowMs = clock.nowMs();
+      const events: NewEvent[] = [{ type: 'analysis-started', payload: {} }];
+      if (ticket.status === 'new')
+        events.push({ type: 'status-changed', payload: { status: 'open', from: 'new' } });
+      const { ctx, extendedKey } = await changeContext(ticket);
+      await inTicketTransaction(db, async (repo) => {
+        await repo.touch(ticket.id, {
+          updated_at: nowMs,
+          ...(ticket.status === 'new' ? { status: 'open' } : {}),
+        });
+        await repo.appendEvents(ticket, events, actor.userId, nowMs);
+        await recomputeSla(repo, ticket, ctx, extendedKey, nowMs);
+        await repo.enqueueOutbox({
+          workspaceId: ticket.workspace_id,
+          idempotencyKey: `ticket.analysis-started:${ticket.id}:${newId()}`,
+          topic: 'ticket.analysis-started',
+          payload: { ticketId: ticket.id },
+          atMs: nowMs,
+        });
+      });
+      return reload(actor, id);
+    },
+
+    async events(actor: Actor, id: string) {
+      const ticket = await visibleTicket(actor, id);
+      const rows = await tickets.events(ticket.id);
+      return rows.filter((r) => isStaff(actor) || !INTERNAL_EVENT_TYPES.has(r.type)).map(eventDto);
+    },
+
+    async tags(actor: Actor) {
+      requireRole(actor, STAFF_ROLES, 'list tags');
+      return (await tickets.tagCounts(actor.workspaceId)).map((r) => ({
+        tag: r.tag,
+        count: Number(r.count),
+      }));
+    },
+
+    /** For other services (attachments, billing): the ticket if the actor may see it. */
+    visibleTicket,
+  };
+}
+
+export type TicketService = ReturnType<typeof createTicketService>;

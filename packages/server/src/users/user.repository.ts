@@ -1,0 +1,103 @@
+import type { Db } from '../db/database.ts';
+
+export interface UserInWorkspace {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  organizationId: string | null;
+  disabledAt: number | null;
+  createdAt: number;
+}
+
+export function createUserRepository(db: Db) {
+  const base = (workspaceId: string) =>
+    db
+      .selectFrom('memberships')
+      .innerJoin('users', 'users.id', 'memberships.user_id')
+      .select([
+        'users.id as id',
+        'users.email as email',
+        'users.name as name',
+        'memberships.role as role',
+        'memberships.organization_id as organizationId',
+        'users.disabled_at as disabledAt',
+        'users.created_at as createdAt',
+      ])
+      .where('memberships.workspace_id', '=', workspaceId);
+
+  return {
+    list: (opts: {
+      workspaceId: string;
+      role?: string | undefined;
+      organizationId?: string | undefined;
+    }): Promise<UserInWorkspace[]> =>
+      base(opts.workspaceId)
+        .$if(opts.role !== undefined, (qb) => qb.where('memberships.role', '=', opts.role ?? ''))
+        .$if(opts.organizationId !== undefined, (qb) =>
+          qb.where('memberships.organization_id', '=', opts.organizationId ?? ''),
+        )
+        .orderBy('users.email')
+        .execute(),
+
+    find: (workspaceId: string, userId: string): Promise<UserInWorkspace | undefined> =>
+      base(workspaceId).where('users.id', '=', userId).executeTakeFirst(),
+
+    findByEmail: (email: string) =>
+      db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst(),
+
+    insertUser: async (row: {
+      id: string;
+      email: string;
+      name: string;
+      passwordHash: string;
+      createdAtMs: number;
+    }): Promise<void> => {
+      await db
+        .insertInto('users')
+        .values({
+          id: row.id,
+          email: row.email,
+          name: row.name,
+          password_hash: row.passwordHash,
+          created_at: row.createdAtMs,
+          disabled_at: null,
+        })
+        .execute();
+    },
+
+    upsertMembership: async (row: {
+      userId: string;
+      workspaceId: string;
+      role: string;
+      organizationId: string | null;
+      createdAtMs: number;
+    }): Promise<void> => {
+      await db
+        .insertInto('memberships')
+        .values({
+          user_id: row.userId,
+          workspace_id: row.workspaceId,
+          role: row.role,
+          organization_id: row.organizationId,
+          created_at: row.createdAtMs,
+        })
+        .onConflict((oc) =>
+          oc
+            .columns(['user_id', 'workspace_id'])
+            .doUpdateSet({ role: row.role, organization_id: row.organizationId }),
+        )
+        .execute();
+    },
+
+    updateUser: async (
+      userId: string,
+      patch: { name?: string; disabled_at?: number | null; password_hash?: string },
+    ): Promise<void> => {
+      if (Object.keys(patch).length === 0) return;
+      await db.updateTable('users').set(patch).where('id', '=', userId).execute();
+    },
+  };
+}
+
+export type UserRepository = ReturnType<typeof createUserRepository>;
