@@ -2,6 +2,7 @@ import { iso, requireRole } from '../access.ts';
 import { STAFF_ROLES, type Actor } from '../auth/actor.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/database.ts';
+import type { TimeEntryTable } from '../db/schema.ts';
 import { DomainError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { OrganizationRepository } from '../organizations/organization.repository.ts';
@@ -15,19 +16,8 @@ export interface BillingServiceDeps {
   readonly clock: Clock;
 }
 
-type TimeEntryRow = {
-  id: string;
-  ticket_id: string;
-  organization_id: string;
-  user_id: string;
-  work_date: string;
-  minutes: number;
-  note: string;
-  billable: number;
-  rate_cents: number;
-  currency: string;
-  created_at: number;
-};
+// The DTO never exposes the workspace: tenancy is implied by the caller.
+type TimeEntryRow = Omit<TimeEntryTable, 'workspace_id'>;
 
 function timeEntryDto(r: TimeEntryRow) {
   return {

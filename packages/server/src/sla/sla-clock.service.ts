@@ -231,14 +231,11 @@ export function createSlaClockService({ db }: { db: Db }) {
         ...rest,
       });
       if (!verdict.allowed) {
-        throw new DomainError(
-          'CHANNEL_NOT_ALLOWED',
-          `${verdict.message}. Allowed channels: ${verdict.allowedChannels.join(', ')}`,
-          {
-            reason: verdict.reason,
-            allowedChannels: verdict.allowedChannels,
-          },
-        );
+        // The core's message already names the channels open to this request.
+        throw new DomainError('CHANNEL_NOT_ALLOWED', verdict.message, {
+          reason: verdict.reason,
+          allowedChannels: verdict.allowedChannels,
+        });
       }
     },
 
