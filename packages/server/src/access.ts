@@ -9,9 +9,46 @@ export function requireRole(actor: Actor, roles: readonly Role[], action: string
 }
 
 export function isoOrNull(atMs: number | null): string | null {
-  return atMs === null ? null : new Date(atMs).toISOString();
+  return atMs === null ? null : iso(atMs);
 }
 
+const DAY_MS = 86_400_000;
+/** 9999-12-31T23:59:59.999Z: beyond it (and before 1970) `toISOString` writes what this does not. */
+const LAST_FOUR_DIGIT_YEAR_MS = 253_402_300_799_999;
+
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
+
+/**
+ * `new Date(atMs).toISOString()`, about three times faster: a page of tickets writes some sixty instants. The civil
+ * date comes from the day number by Howard Hinnant's `civil_from_days`; the test compares it with `toISOString`.
+ */
 export function iso(atMs: number): string {
-  return new Date(atMs).toISOString();
+  if (!Number.isInteger(atMs) || atMs < 0 || atMs > LAST_FOUR_DIGIT_YEAR_MS)
+    return new Date(atMs).toISOString();
+  const days = Math.floor(atMs / DAY_MS);
+  let restMs = atMs - days * DAY_MS;
+  const shifted = days + 719_468;
+  const era = Math.floor(shifted / 146_097);
+  const dayOfEra = shifted - era * 146_097;
+  const yearOfEra = Math.floor(
+    (dayOfEra -
+      Math.floor(dayOfEra / 1460) +
+      Math.floor(dayOfEra / 36_524) -
+      Math.floor(dayOfEra / 146_096)) /
+      365,
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const monthFromMarch = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * monthFromMarch + 2) / 5) + 1;
+  const month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  const hours = Math.floor(restMs / 3_600_000);
+  restMs -= hours * 3_600_000;
+  const minutes = Math.floor(restMs / 60_000);
+  restMs -= minutes * 60_000;
+  const seconds = Math.floor(restMs / 1000);
+  const millis = restMs - seconds * 1000;
+  const yyyy = year < 1000 ? String(year).padStart(4, '0') : String(year);
+  const mmm = millis < 10 ? `00${millis}` : millis < 100 ? `0${millis}` : `${millis}`;
+  return `${yyyy}-${pad2(month)}-${pad2(day)}T${pad2(hours)}:${pad2(minutes)}:${pad2(seconds)}.${mmm}Z`;
 }

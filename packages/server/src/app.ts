@@ -5,7 +5,6 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOpt
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
-  serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
@@ -14,6 +13,7 @@ import type { DatabaseHandle } from './db/database.ts';
 import { clientErrorResponse, frameworkErrorBody, registerErrorHandler } from './errors.ts';
 import { registerAuthHook } from './http/auth.hook.ts';
 import { registerIdempotencyHook } from './http/idempotency.hook.ts';
+import { createResponseSerializerCompiler } from './http/serializer.ts';
 import { registerTextGuardHook } from './http/text-guard.hook.ts';
 import { attachmentRoutes } from './routes/attachment.routes.ts';
 import { authRoutes } from './routes/auth.routes.ts';
@@ -33,6 +33,8 @@ export interface AppOptions {
   readonly logger?: FastifyServerOptions['logger'];
   /** Default JSON body limit; attachment uploads have their own. */
   readonly bodyLimitBytes?: number;
+  /** Serialize every response through zod as well and fail on a difference (default: on under tests). */
+  readonly verifyResponses?: boolean;
 }
 
 /** Builds the whole server; `main.ts` listens, tests listen on port 0. */
@@ -55,7 +57,12 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(
+    createResponseSerializerCompiler({
+      // Vitest sets NODE_ENV=test: every test then checks the fast serializer against zod's.
+      verify: options.verifyResponses ?? process.env['NODE_ENV'] === 'test',
+    }),
+  );
   registerErrorHandler(app);
 
   await app.register(cookie);

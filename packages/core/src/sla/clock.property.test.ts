@@ -97,6 +97,27 @@ describe('computeClocks properties', () => {
     );
   });
 
+  it('computes the same clocks without the trace (trace: false only leaves it empty)', () => {
+    fc.assert(
+      fc.property(
+        ticketArb(),
+        offsetArb,
+        fc.boolean(),
+        ({ policyId, events, lastMs }, offset, maintenanceContract) => {
+          // Also instants inside the history, where later events are not yet known.
+          const nowMs =
+            events[0]!.atMs + ((offset * MINUTE) % (lastMs - events[0]!.atMs + 10 * 24 * 60 * MINUTE));
+          const traced = clocksAt(policyId, events, nowMs, { maintenanceContract });
+          const untraced = clocksAt(policyId, events, nowMs, { maintenanceContract, trace: false });
+          expect(traced.every((c) => c.trace.length > 0)).toBe(true);
+          expect(untraced.every((c) => c.trace.length === 0)).toBe(true);
+          expect(untraced).toEqual(traced.map((c) => ({ ...c, trace: [] })));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('is monotonic: a later now never un-breaches, and the first breach instant never moves', () => {
     fc.assert(
       fc.property(ticketArb(), offsetArb, offsetArb, ({ policyId, events, lastMs }, a, b) => {

@@ -52,6 +52,11 @@ export interface ComputeClocksInput {
   calendarOverrides?: Readonly<Record<string, string>>;
   /** Whether the client has a maintenance contract (application tickets are then covered). */
   maintenanceContract?: boolean;
+  /**
+   * `false` skips the human trace (`trace: []`): formatting it is most of the cost of a computation, and callers that
+   * only persist the clocks (the server, on every ticket change) never show it. The clocks are identical either way.
+   */
+  trace?: boolean;
 }
 
 /** A stretch of real time during which a clock counts; `endMs` null = still counting at `now`. */
@@ -357,8 +362,9 @@ function evaluateRun(
   );
   const targets = regimes.map((regime) => targetOf(input, run.metric, regime));
   const final = targets.at(-1)!;
+  const withTrace = input.trace !== false;
   const fmt = (atMs: number) => formatTraceInstant(final.calendar, atMs);
-  const notes: Note[] = [...run.notes];
+  const notes: Note[] = withTrace ? [...run.notes] : [];
 
   // A breach under an earlier target stays recorded even if a later target would not be breached.
   let breachedAtMs: number | null = null;
@@ -375,19 +381,19 @@ function evaluateRun(
     );
     if (w.breachAtMs === null || breachedAtMs !== null) return;
     breachedAtMs = Math.max(w.breachAtMs, t.regime.fromMs);
-    if (isLast) return;
+    if (isLast || !withTrace) return;
     notes.push({
       atMs: breachedAtMs,
       text: `breach recorded: target ${t.rule.duration} (${t.regime.plan}, ${t.regime.priority}) was due ${formatTraceInstant(t.calendar, w.breachAtMs)}`,
     });
   });
-  for (const t of targets.slice(1)) {
+  for (const t of withTrace ? targets.slice(1) : []) {
     notes.push({
       atMs: t.regime.fromMs,
       text: `${t.regime.cause}: target recomputed from the start: ${describeTarget(t, t.calendarId !== t.rule.calendar)}`,
     });
   }
-  for (const pause of timeline.pauses) {
+  for (const pause of withTrace ? timeline.pauses : []) {
     const pauseEnd = pause.toMs ?? Infinity;
     if (pause.fromMs >= untilMs || pauseEnd <= run.startedAtMs) continue;
     const text =
@@ -425,6 +431,27 @@ function evaluateRun(
     category: timeline.category,
     maintenanceContract: input.maintenanceContract ?? false,
   });
+
+  const clock: SlaClock = {
+    metric: run.metric,
+    state,
+    plan: final.regime.plan,
+    priority: final.regime.priority,
+    target: final.rule.duration,
+    calendarId: final.calendarId,
+    startedAtMs: run.startedAtMs,
+    dueAtMs,
+    usedMs,
+    remainingMs,
+    percentUsed,
+    warningThreshold,
+    nextWarningAtMs,
+    breachedAtMs,
+    stoppedAtMs: run.active ? null : untilMs,
+    billing,
+    trace: [],
+  };
+  if (!withTrace) return clock;
 
   const first = targets[0]!;
   const trace: string[] = [
@@ -465,26 +492,8 @@ function evaluateRun(
       dueAtMs === null ? 'no due date' : `due ${fmt(dueAtMs)}${state === 'paused' ? ' if resumed now' : ''}`;
     trace.push(`${state} at ${fmt(nowMs)}; ${used}${ofTarget}; ${due}`);
   }
-
-  return {
-    metric: run.metric,
-    state,
-    plan: final.regime.plan,
-    priority: final.regime.priority,
-    target: final.rule.duration,
-    calendarId: final.calendarId,
-    startedAtMs: run.startedAtMs,
-    dueAtMs,
-    usedMs,
-    remainingMs,
-    percentUsed,
-    warningThreshold,
-    nextWarningAtMs,
-    breachedAtMs,
-    stoppedAtMs: run.active ? null : untilMs,
-    billing,
-    trace,
-  };
+  clock.trace = trace;
+  return clock;
 }
 
 /**
@@ -497,7 +506,8 @@ export function computeClocks(input: ComputeClocksInput): SlaClock[] {
   const clocks = timeline.runs.map((run) => evaluateRun(input, timeline, run, null));
   const cycles = timeline.nextResponseRuns.map((run, i) => evaluateRun(input, timeline, run, i + 1));
   const latest = cycles.at(-1);
-  if (latest) {
+  if (latest && input.trace === false) clocks.push(latest);
+  else if (latest) {
     const earlier = cycles
       .slice(0, -1)
       .map((c, i) => `earlier reply #${i + 1}: ${c.trace.at(-1) ?? c.state}`);

@@ -28,7 +28,11 @@ export function clocksAt(
   policy: SlaPolicy | string,
   events: readonly TicketEvent[],
   nowIso: string | number,
-  options: { calendarOverrides?: Record<string, string>; maintenanceContract?: boolean } = {},
+  options: {
+    calendarOverrides?: Record<string, string>;
+    maintenanceContract?: boolean;
+    trace?: boolean;
+  } = {},
 ): SlaClock[] {
   const p = typeof policy === 'string' ? getPolicyPreset(policy) : policy;
   return computeClocks({

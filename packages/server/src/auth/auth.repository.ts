@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.ts';
+import { runPrepared } from '../db/prepared.ts';
 import type { Role } from './actor.ts';
 
 export interface SessionWithUser {
@@ -104,28 +105,33 @@ export function createAuthRepository(db: Db) {
         }
       | undefined
     > => {
-      const rows = await db
-        .selectFrom('sessions')
-        .innerJoin('users', 'users.id', 'sessions.user_id')
-        .leftJoin('memberships', 'memberships.user_id', 'users.id')
-        .leftJoin('workspaces', 'workspaces.id', 'memberships.workspace_id')
-        .select([
-          'sessions.id as sessionId',
-          'users.id as userId',
-          'users.email as email',
-          'users.name as name',
-          'sessions.expires_at as expiresAt',
-          'sessions.revoked_at as revokedAt',
-          'users.disabled_at as disabledAt',
-          'memberships.workspace_id as workspaceId',
-          'workspaces.slug as workspaceSlug',
-          'workspaces.name as workspaceName',
-          'memberships.role as role',
-          'memberships.organization_id as organizationId',
-        ])
-        .where('sessions.token_hash', '=', tokenHash)
-        .orderBy('workspaces.slug')
-        .execute();
+      const { rows } = await runPrepared(
+        db,
+        'auth.identityByTokenHash',
+        (p) =>
+          db
+            .selectFrom('sessions')
+            .innerJoin('users', 'users.id', 'sessions.user_id')
+            .leftJoin('memberships', 'memberships.user_id', 'users.id')
+            .leftJoin('workspaces', 'workspaces.id', 'memberships.workspace_id')
+            .select([
+              'sessions.id as sessionId',
+              'users.id as userId',
+              'users.email as email',
+              'users.name as name',
+              'sessions.expires_at as expiresAt',
+              'sessions.revoked_at as revokedAt',
+              'users.disabled_at as disabledAt',
+              'memberships.workspace_id as workspaceId',
+              'workspaces.slug as workspaceSlug',
+              'workspaces.name as workspaceName',
+              'memberships.role as role',
+              'memberships.organization_id as organizationId',
+            ])
+            .where('sessions.token_hash', '=', p<string>('tokenHash'))
+            .orderBy('workspaces.slug'),
+        { tokenHash },
+      );
       const first = rows[0];
       if (!first) return undefined;
       const { sessionId, userId, email, name, expiresAt, revokedAt, disabledAt } = first;

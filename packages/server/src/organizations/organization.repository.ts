@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { runPrepared } from '../db/prepared.ts';
 import type { ContractTable, OrganizationTable } from '../db/schema.ts';
 
 export type OrganizationRow = Selectable<OrganizationTable>;
@@ -16,13 +17,20 @@ export function createOrganizationRepository(db: Db) {
         .orderBy('name')
         .execute(),
 
-    find: (workspaceId: string, id: string) =>
-      db
-        .selectFrom('organizations')
-        .selectAll()
-        .where('workspace_id', '=', workspaceId)
-        .where('id', '=', id)
-        .executeTakeFirst(),
+    find: async (workspaceId: string, id: string) => {
+      const { rows } = await runPrepared(
+        db,
+        'organizations.find',
+        (p) =>
+          db
+            .selectFrom('organizations')
+            .selectAll()
+            .where('workspace_id', '=', p<string>('workspaceId'))
+            .where('id', '=', p<string>('id')),
+        { workspaceId, id },
+      );
+      return rows[0];
+    },
 
     findByName: (workspaceId: string, name: string) =>
       db
@@ -51,16 +59,23 @@ export function createOrganizationRepository(db: Db) {
     },
 
     /** The contract in force is the most recent one. */
-    currentContract: (workspaceId: string, organizationId: string) =>
-      db
-        .selectFrom('contracts')
-        .selectAll()
-        .where('workspace_id', '=', workspaceId)
-        .where('organization_id', '=', organizationId)
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(1)
-        .executeTakeFirst(),
+    currentContract: async (workspaceId: string, organizationId: string) => {
+      const { rows } = await runPrepared(
+        db,
+        'contracts.current',
+        (p) =>
+          db
+            .selectFrom('contracts')
+            .selectAll()
+            .where('workspace_id', '=', p<string>('workspaceId'))
+            .where('organization_id', '=', p<string>('organizationId'))
+            .orderBy('created_at', 'desc')
+            .orderBy('id', 'desc')
+            .limit(1),
+        { workspaceId, organizationId },
+      );
+      return rows[0];
+    },
 
     /** The contract in force per organization (all of the workspace's, or only `organizationIds`'). */
     currentContracts: async (

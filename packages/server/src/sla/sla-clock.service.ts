@@ -148,16 +148,34 @@ export function createSlaClockService({ db }: { db: Db }) {
     return calendar;
   }
 
+  // A resolver compiles the policy's own calendars on first use (building a year costs milliseconds): reuse it for as
+  // long as the policy and the workspace calendars are unchanged, not just for one context's CONTEXT_TTL_MS.
+  const resolverCache = new WeakMap<SlaPolicy, Map<string, CalendarResolver>>();
+
   /** Workspace calendars (contracts' extended hours) beside the policy's own and the presets. */
   async function calendarResolver(workspaceId: string, policy: SlaPolicy): Promise<CalendarResolver> {
     const rows = await db
       .selectFrom('calendars')
       .select(['key', 'spec_json'])
       .where('workspace_id', '=', workspaceId)
+      .orderBy('key')
       .execute();
-    const extra: Record<string, BusinessCalendar> = {};
-    for (const row of rows) extra[row.key] = cachedCalendar(row.spec_json);
-    return policyCalendarResolver(policy, extra);
+    const signature = JSON.stringify(rows.map((r) => [r.key, r.spec_json]));
+    let byCalendars = resolverCache.get(policy);
+    if (byCalendars === undefined) {
+      byCalendars = new Map();
+      resolverCache.set(policy, byCalendars);
+    }
+    let resolver = byCalendars.get(signature);
+    if (resolver === undefined) {
+      const extra: Record<string, BusinessCalendar> = {};
+      for (const row of rows) extra[row.key] = cachedCalendar(row.spec_json);
+      resolver = policyCalendarResolver(policy, extra);
+      // Every calendar edit makes a new signature; the old ones are never asked for again.
+      if (byCalendars.size >= 16) byCalendars.clear();
+      byCalendars.set(signature, resolver);
+    }
+    return resolver;
   }
 
   return {
@@ -276,6 +294,8 @@ export function createSlaClockService({ db }: { db: Db }) {
         nowMs: input.nowMs,
         calendars: ctx.calendars,
         calendarOverrides,
+        // The server persists the clocks and never shows the trace; formatting it was most of the cost.
+        trace: false,
       });
     },
 

@@ -1,12 +1,28 @@
 import { sql, type Selectable, type Updateable } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { CommentTable, TicketEventTable, TicketSlaTable, TicketTable } from '../db/schema.ts';
+import { runPrepared } from '../db/prepared.ts';
 import { newId } from '../ids.ts';
 
 export type TicketRow = Selectable<TicketTable>;
 export type TicketEventRow = Selectable<TicketEventTable>;
 export type TicketSlaRow = Selectable<TicketSlaTable>;
 export type CommentRow = Selectable<CommentTable>;
+
+const PERSISTED_SLA_COLUMNS = [
+  'ticket_id',
+  'metric',
+  'state',
+  'target',
+  'calendar_id',
+  'due_at',
+  'breached_at',
+  'stopped_at',
+  'used_ms',
+  'target_ms',
+  'computed_at',
+] as const satisfies readonly (keyof TicketSlaRow)[];
+export type PersistedSlaRow = Pick<TicketSlaRow, (typeof PERSISTED_SLA_COLUMNS)[number]>;
 
 export const TICKET_SORTS = [
   'createdAt',
@@ -70,71 +86,105 @@ export function sortKeyOf(row: TicketRow, sort: TicketSort): string | number {
 
 export function createTicketRepository(db: Db) {
   return {
-    find: (workspaceId: string, id: string) =>
-      db
-        .selectFrom('tickets')
-        .selectAll()
-        .where('workspace_id', '=', workspaceId)
-        .where('id', '=', id)
-        .executeTakeFirst(),
+    find: async (workspaceId: string, id: string): Promise<TicketRow | undefined> => {
+      const { rows } = await runPrepared(
+        db,
+        'tickets.find',
+        (p) =>
+          db
+            .selectFrom('tickets')
+            .selectAll()
+            .where('workspace_id', '=', p<string>('workspaceId'))
+            .where('id', '=', p<string>('id')),
+        { workspaceId, id },
+      );
+      return rows[0];
+    },
 
-    list: (opts: TicketListOptions) => {
+    list: async (opts: TicketListOptions): Promise<TicketRow[]> => {
       const column = sortColumn(opts.sort);
       const desc = opts.sort.startsWith('-');
-      return db
-        .selectFrom('tickets')
-        .selectAll('tickets')
-        .where('tickets.workspace_id', '=', opts.workspaceId)
-        .$if(opts.organizationId !== undefined, (qb) =>
-          qb.where('tickets.organization_id', '=', opts.organizationId ?? ''),
-        )
-        .$if(opts.statuses !== undefined && opts.statuses.length > 0, (qb) =>
-          qb.where('tickets.status', 'in', opts.statuses ?? []),
-        )
-        .$if(opts.priorities !== undefined && opts.priorities.length > 0, (qb) =>
-          qb.where('tickets.priority', 'in', opts.priorities ?? []),
-        )
-        .$if(opts.assigneeId === null, (qb) => qb.where('tickets.assignee_id', 'is', null))
-        .$if(typeof opts.assigneeId === 'string', (qb) =>
-          qb.where('tickets.assignee_id', '=', opts.assigneeId ?? ''),
-        )
-        .$if(opts.tag !== undefined, (qb) =>
-          qb.where((eb) =>
-            eb.exists(
-              eb
-                .selectFrom('ticket_tags')
-                .select('ticket_tags.tag')
-                .whereRef('ticket_tags.ticket_id', '=', 'tickets.id')
-                .where('ticket_tags.tag', '=', opts.tag ?? ''),
-            ),
-          ),
-        )
-        .$if(opts.breachingBeforeMs !== undefined, (qb) =>
-          qb.where((eb) =>
-            eb.exists(
-              eb
-                .selectFrom('ticket_sla')
-                .select('ticket_sla.metric')
-                .whereRef('ticket_sla.ticket_id', '=', 'tickets.id')
-                .where('ticket_sla.state', '=', 'running')
-                .where('ticket_sla.due_at', '<=', opts.breachingBeforeMs ?? 0),
-            ),
-          ),
-        )
-        .$if(opts.after !== undefined, (qb) => {
-          const after = opts.after ?? { key: 0, id: '' };
-          return desc
-            ? qb.where(
-                sql<boolean>`(${column} < ${after.key} or (${column} = ${after.key} and tickets.id < ${after.id}))`,
-              )
-            : qb.where(
-                sql<boolean>`(${column} > ${after.key} or (${column} = ${after.key} and tickets.id > ${after.id}))`,
-              );
-        })
-        .orderBy(column, desc ? 'desc' : 'asc')
-        .orderBy('tickets.id', desc ? 'desc' : 'asc')
-        .limit(opts.limit)
-        .execute();
+      const statuses = opts.statuses ?? [];
+      const priorities = opts.priorities ?? [];
+      const assignee = opts.assigneeId === null ? 'none' : opts.assigneeId === undefined ? 'any' : 'one';
+      // Everything that changes the SQL; the values themselves are bound.
+      const shape = [
+        'tickets.list',
+        opts.sort,
+        opts.organizationId !== undefined,
+        statuses.length,
+        priorities.length,
+        assignee,
+        opts.tag !== undefined,
+        opts.breachingBeforeMs !== undefined,
+        opts.after !== undefined,
+      ].join(':');
+      const { rows } = await runPrepared(
+        db,
+        shape,
+        (p) =>
+          db
+            .selectFrom('tickets')
+            .selectAll('tickets')
+            .where('tickets.workspace_id', '=', p<string>('workspaceId'))
+            .$if(opts.organizationId !== undefined, (qb) =>
+              qb.where('tickets.organization_id', '=', p<string>('organizationId')),
+            )
+            .$if(statuses.length > 0, (qb) =>
+              qb.where('tickets.status', 'in', p.list<string>('statuses', statuses.length)),
+            )
+            .$if(priorities.length > 0, (qb) =>
+              qb.where('tickets.priority', 'in', p.list<string>('priorities', priorities.length)),
+            )
+            .$if(assignee === 'none', (qb) => qb.where('tickets.assignee_id', 'is', null))
+            .$if(assignee === 'one', (qb) => qb.where('tickets.assignee_id', '=', p<string>('assigneeId')))
+            .$if(opts.tag !== undefined, (qb) =>
+              qb.where((eb) =>
+                eb.exists(
+                  eb
+                    .selectFrom('ticket_tags')
+                    .select('ticket_tags.tag')
+                    .whereRef('ticket_tags.ticket_id', '=', 'tickets.id')
+                    .where('ticket_tags.tag', '=', p<string>('tag')),
+                ),
+              ),
+            )
+            .$if(opts.breachingBeforeMs !== undefined, (qb) =>
+              qb.where((eb) =>
+                eb.exists(
+                  eb
+                    .selectFrom('ticket_sla')
+                    .select('ticket_sla.metric')
+                    .whereRef('ticket_sla.ticket_id', '=', 'tickets.id')
+                    .where('ticket_sla.state', '=', 'running')
+                    .where('ticket_sla.due_at', '<=', p<number>('breachingBeforeMs')),
+                ),
+              ),
+            )
+            .$if(opts.after !== undefined, (qb) => {
+              const key = p<string | number>('afterKey');
+              const id = p<string>('afterId');
+              return desc
+                ? qb.where(sql<boolean>`(${column} < ${key} or (${column} = ${key} and tickets.id < ${id}))`)
+                : qb.where(sql<boolean>`(${column} > ${key} or (${column} = ${key} and tickets.id > ${id}))`);
+            })
+            .orderBy(column, desc ? 'desc' : 'asc')
+            .orderBy('tickets.id', desc ? 'desc' : 'asc')
+            .limit(p<number>('limit')),
+        {
+          workspaceId: opts.workspaceId,
+          organizationId: opts.organizationId,
+          statuses,
+          priorities,
+          assigneeId: opts.assigneeId,
+          tag: opts.tag,
+          breachingBeforeMs: opts.breachingBeforeMs,
+          afterKey: opts.after?.key,
+          afterId: opts.after?.id,
+          limit: opts.limit,
+        },
+      );
+      return rows;
     },
 
     /** Agents' queue: priority contracts first by due instant, then the standard queue in arrival order from its start. */
@@ -162,7 +212,34 @@ export function createTicketRepository(db: Db) {
         .execute(),
 
     insert: async (row: TicketRow): Promise<void> => {
-      await db.insertInto('tickets').values(row).execute();
+      await runPrepared(
+        db,
+        'tickets.insert',
+        (p) =>
+          db.insertInto('tickets').values({
+            id: p('id'),
+            workspace_id: p('workspace_id'),
+            organization_id: p('organization_id'),
+            requester_id: p('requester_id'),
+            assignee_id: p('assignee_id'),
+            subject: p('subject'),
+            description: p('description'),
+            category: p('category'),
+            priority: p('priority'),
+            channel: p('channel'),
+            status: p('status'),
+            plan: p('plan'),
+            policy_version: p('policy_version'),
+            queue_class: p('queue_class'),
+            queue_start_at: p('queue_start_at'),
+            next_due_at: p('next_due_at'),
+            billing_mode: p('billing_mode'),
+            version: p('version'),
+            created_at: p('created_at'),
+            updated_at: p('updated_at'),
+          }),
+        row,
+      );
     },
 
     /** Optimistic concurrency: applies only if the stored version is still `expectedVersion`. */
@@ -211,26 +288,57 @@ export function createTicketRepository(db: Db) {
           .executeTakeFirst();
         start = Number(last?.seq ?? 0) + 1;
       }
-      const firstSeq = start;
-      await db
-        .insertInto('ticket_events')
-        .values(
-          events.map((e, i) => ({
-            id: newId(),
-            ticket_id: ticket.id,
-            workspace_id: ticket.workspace_id,
-            seq: firstSeq + i,
-            type: e.type,
-            payload_json: JSON.stringify(e.payload),
-            actor_id: actorId,
-            at: atMs,
-          })),
-        )
-        .execute();
+      const params: Record<string, unknown> = {
+        ticketId: ticket.id,
+        workspaceId: ticket.workspace_id,
+        actorId,
+        atMs,
+        ids: events.map(() => newId()),
+        seqs: events.map((_, i) => start + i),
+        types: events.map((e) => e.type),
+        payloads: events.map((e) => JSON.stringify(e.payload)),
+      };
+      await runPrepared(
+        db,
+        `ticket_events.insert:${events.length}`,
+        (p) => {
+          const [ids, seqs, types, payloads] = [
+            p.list<string>('ids', events.length),
+            p.list<number>('seqs', events.length),
+            p.list<string>('types', events.length),
+            p.list<string>('payloads', events.length),
+          ];
+          return db.insertInto('ticket_events').values(
+            events.map((_, i) => ({
+              id: ids[i] ?? '',
+              ticket_id: p<string>('ticketId'),
+              workspace_id: p<string>('workspaceId'),
+              seq: seqs[i] ?? 0,
+              type: types[i] ?? '',
+              payload_json: payloads[i] ?? '',
+              actor_id: p<string | null>('actorId'),
+              at: p<number>('atMs'),
+            })),
+          );
+        },
+        params,
+      );
     },
 
-    events: (ticketId: string) =>
-      db.selectFrom('ticket_events').selectAll().where('ticket_id', '=', ticketId).orderBy('seq').execute(),
+    events: async (ticketId: string): Promise<TicketEventRow[]> => {
+      const { rows } = await runPrepared(
+        db,
+        'ticket_events.ofTicket',
+        (p) =>
+          db
+            .selectFrom('ticket_events')
+            .selectAll()
+            .where('ticket_id', '=', p<string>('ticketId'))
+            .orderBy('seq'),
+        { ticketId },
+      );
+      return rows;
+    },
 
     eventsFor: async (ticketIds: readonly string[]): Promise<Map<string, TicketEventRow[]>> => {
       const out = new Map<string, TicketEventRow[]>();
@@ -250,24 +358,58 @@ export function createTicketRepository(db: Db) {
       return out;
     },
 
-    slaFor: async (ticketIds: readonly string[]): Promise<Map<string, TicketSlaRow[]>> => {
-      const out = new Map<string, TicketSlaRow[]>();
+    /** What reads need to advance the persisted clocks to now (every column read costs on a page of tickets). */
+    slaFor: async (ticketIds: readonly string[]): Promise<Map<string, PersistedSlaRow[]>> => {
+      const out = new Map<string, PersistedSlaRow[]>();
       if (ticketIds.length === 0) return out;
-      const rows = await db
-        .selectFrom('ticket_sla')
-        .selectAll()
-        .where('ticket_id', 'in', ticketIds)
-        .execute();
-      for (const row of rows) out.set(row.ticket_id, [...(out.get(row.ticket_id) ?? []), row]);
+      const { rows } = await runPrepared(
+        db,
+        `ticket_sla.of:${ticketIds.length}`,
+        (p) =>
+          db
+            .selectFrom('ticket_sla')
+            .select(PERSISTED_SLA_COLUMNS)
+            .where('ticket_id', 'in', p.list<string>('ids', ticketIds.length)),
+        { ids: ticketIds },
+      );
+      for (const row of rows) {
+        const list = out.get(row.ticket_id);
+        if (list === undefined) out.set(row.ticket_id, [row]);
+        else list.push(row);
+      }
       return out;
     },
 
     insertSla: async (rows: readonly TicketSlaRow[]): Promise<void> => {
-      if (rows.length > 0)
-        await db
-          .insertInto('ticket_sla')
-          .values([...rows])
-          .execute();
+      if (rows.length === 0) return;
+      const params: Record<string, unknown> = {};
+      rows.forEach((row, i) => {
+        for (const [column, value] of Object.entries(row)) params[`${i}.${column}`] = value;
+      });
+      await runPrepared(
+        db,
+        `ticket_sla.insert:${rows.length}`,
+        (p) =>
+          db.insertInto('ticket_sla').values(
+            rows.map((_, i) => ({
+              ticket_id: p<string>(`${i}.ticket_id`),
+              workspace_id: p<string>(`${i}.workspace_id`),
+              metric: p<string>(`${i}.metric`),
+              state: p<string>(`${i}.state`),
+              target: p<string | null>(`${i}.target`),
+              calendar_id: p<string>(`${i}.calendar_id`),
+              started_at: p<number>(`${i}.started_at`),
+              due_at: p<number | null>(`${i}.due_at`),
+              breached_at: p<number | null>(`${i}.breached_at`),
+              stopped_at: p<number | null>(`${i}.stopped_at`),
+              used_ms: p<number>(`${i}.used_ms`),
+              target_ms: p<number | null>(`${i}.target_ms`),
+              warning_threshold: p<number | null>(`${i}.warning_threshold`),
+              computed_at: p<number>(`${i}.computed_at`),
+            })),
+          ),
+        params,
+      );
     },
 
     replaceSla: async (ticketId: string, rows: readonly TicketSlaRow[]): Promise<void> => {
@@ -298,13 +440,22 @@ export function createTicketRepository(db: Db) {
     tagsFor: async (ticketIds: readonly string[]): Promise<Map<string, string[]>> => {
       const out = new Map<string, string[]>();
       if (ticketIds.length === 0) return out;
-      const rows = await db
-        .selectFrom('ticket_tags')
-        .select(['ticket_id', 'tag'])
-        .where('ticket_id', 'in', ticketIds)
-        .orderBy('tag')
-        .execute();
-      for (const row of rows) out.set(row.ticket_id, [...(out.get(row.ticket_id) ?? []), row.tag]);
+      const { rows } = await runPrepared(
+        db,
+        `ticket_tags.of:${ticketIds.length}`,
+        (p) =>
+          db
+            .selectFrom('ticket_tags')
+            .select(['ticket_id', 'tag'])
+            .where('ticket_id', 'in', p.list<string>('ids', ticketIds.length))
+            .orderBy('tag'),
+        { ids: ticketIds },
+      );
+      for (const row of rows) {
+        const list = out.get(row.ticket_id);
+        if (list === undefined) out.set(row.ticket_id, [row.tag]);
+        else list.push(row.tag);
+      }
       return out;
     },
 
@@ -339,21 +490,31 @@ export function createTicketRepository(db: Db) {
       payload: Record<string, unknown>;
       atMs: number;
     }): Promise<void> => {
-      await db
-        .insertInto('outbox')
-        .values({
+      await runPrepared(
+        db,
+        'outbox.insert',
+        (p) =>
+          db.insertInto('outbox').values({
+            id: p<string>('id'),
+            workspace_id: p<string>('workspaceId'),
+            idempotency_key: p<string>('idempotencyKey'),
+            topic: p<string>('topic'),
+            payload_json: p<string>('payloadJson'),
+            status: 'pending',
+            attempts: 0,
+            available_at: p<number>('atMs'),
+            created_at: p<number>('atMs'),
+            sent_at: null,
+          }),
+        {
           id: newId(),
-          workspace_id: row.workspaceId,
-          idempotency_key: row.idempotencyKey,
+          workspaceId: row.workspaceId,
+          idempotencyKey: row.idempotencyKey,
           topic: row.topic,
-          payload_json: JSON.stringify(row.payload),
-          status: 'pending',
-          attempts: 0,
-          available_at: row.atMs,
-          created_at: row.atMs,
-          sent_at: null,
-        })
-        .execute();
+          payloadJson: JSON.stringify(row.payload),
+          atMs: row.atMs,
+        },
+      );
     },
 
     isStaffMember: async (workspaceId: string, userId: string): Promise<boolean> => {

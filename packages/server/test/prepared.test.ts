@@ -1,0 +1,190 @@
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite from 'better-sqlite3';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDatabase } from '../src/db/database.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
+import { runPrepared } from '../src/db/prepared.ts';
+import { createTestDatabase, describeDialect, DIALECTS, type TestDatabase } from './dialects.ts';
+
+for (const dialect of DIALECTS) {
+  describeDialect(dialect, 'prepared queries', () => {
+    let testDb: TestDatabase;
+    beforeAll(async () => {
+      testDb = await createTestDatabase(dialect);
+      const { db } = testDb.handle;
+      for (const [i, slug] of ['alpha', 'beta', 'gamma', 'delta'].entries()) {
+        await db
+          .insertInto('workspaces')
+          .values({
+            id: `w${i}`,
+            slug,
+            name: slug.toUpperCase(),
+            policy_preset: null,
+            policy_version: '1',
+            created_at: i,
+          })
+          .execute();
+      }
+    });
+    afterAll(async () => {
+      await testDb.drop();
+    });
+
+    const bySlug = (slug: string) =>
+      runPrepared(
+        testDb.handle.db,
+        'test.workspaceBySlug',
+        (p) =>
+          testDb.handle.db
+            .selectFrom('workspaces')
+            .select(['id', 'name'])
+            .where('slug', '=', p<string>('slug')),
+        { slug },
+      );
+
+    it('binds each call its own values (a shape compiled once never freezes the first values)', async () => {
+      expect((await bySlug('alpha')).rows).toEqual([{ id: 'w0', name: 'ALPHA' }]);
+      expect((await bySlug('gamma')).rows).toEqual([{ id: 'w2', name: 'GAMMA' }]);
+      expect((await bySlug('nope')).rows).toEqual([]);
+    });
+
+    it('binds lists element by element, one shape per length, and keeps constants', async () => {
+      const { db } = testDb.handle;
+      const some = (slugs: string[]) =>
+        runPrepared(
+          db,
+          `test.workspacesIn:${slugs.length}`,
+          (p) =>
+            db
+              .selectFrom('workspaces')
+              .select('id')
+              .where('slug', 'in', p.list<string>('slugs', slugs.length))
+              .where('policy_version', '=', '1')
+              .orderBy('id')
+              .limit(p<number>('limit')),
+          { slugs, limit: 10 },
+        );
+      expect((await some(['beta', 'delta'])).rows.map((r) => r.id)).toEqual(['w1', 'w3']);
+      expect((await some(['alpha', 'gamma'])).rows.map((r) => r.id)).toEqual(['w0', 'w2']);
+      expect((await some(['gamma'])).rows.map((r) => r.id)).toEqual(['w2']);
+    });
+
+    it('binds a value used twice in raw SQL, and writes through transactions', async () => {
+      const { db } = testDb.handle;
+      await db.transaction().execute(async (trx) => {
+        await runPrepared(
+          trx,
+          'test.insertWorkspace',
+          (p) =>
+            trx.insertInto('workspaces').values({
+              id: p<string>('id'),
+              slug: p<string>('id'),
+              name: p<string>('name'),
+              policy_preset: null,
+              policy_version: '1',
+              created_at: p<number>('atMs'),
+            }),
+          { id: 'w9', name: 'Nine', atMs: 9 },
+        );
+      });
+      const { rows } = await runPrepared(
+        db,
+        'test.createdBetween',
+        (p) =>
+          db
+            .selectFrom('workspaces')
+            .select('slug')
+            .where(sql<boolean>`created_at >= ${p<number>('atMs')} and created_at <= ${p<number>('atMs')}`),
+        { atMs: 9 },
+      );
+      expect(rows).toEqual([{ slug: 'w9' }]);
+    });
+
+    it('refuses a placeholder that would end up in the SQL text instead of a parameter', async () => {
+      const { db } = testDb.handle;
+      await expect(
+        runPrepared(
+          db,
+          'test.literalPlaceholder',
+          (p) =>
+            db
+              .selectFrom('workspaces')
+              .select('id')
+              .where('slug', '=', sql.lit(p<string>('slug'))),
+          { slug: 'alpha' },
+        ),
+      ).rejects.toThrow(/placeholder ended up in the SQL text/);
+    });
+
+    it('refuses to run with a missing value instead of binding NULL', async () => {
+      await expect(
+        runPrepared(
+          testDb.handle.db,
+          'test.workspaceBySlug',
+          (p) => testDb.handle.db.selectFrom('workspaces').select('id').where('slug', '=', p<string>('slug')),
+          {},
+        ),
+      ).rejects.toThrow(/no value for 'slug'/);
+    });
+  });
+}
+
+describe('sqlite: rows and background checkpoints', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'accord-sqlite-'));
+  });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads rows as better-sqlite3 would, duplicate names included (the later column wins)', async () => {
+    const handle = createDatabase({ dialect: 'sqlite', file: join(dir, 'rows.sqlite') });
+    try {
+      const { rows } = await sql<{ a: number; b: string | null }>`select 1 as a, null as b, 2 as a`.execute(
+        handle.db,
+      );
+      expect(rows).toEqual([{ a: 2, b: null }]);
+      const native = new BetterSqlite(':memory:');
+      expect(native.prepare('select 1 as a, null as b, 2 as a').all()).toEqual(rows);
+      native.close();
+    } finally {
+      await handle.destroy();
+    }
+  });
+
+  it('checkpoints the WAL into the database file from the worker, without any commit doing it', async () => {
+    const file = join(dir, 'checkpoint.sqlite');
+    const handle = createDatabase({ dialect: 'sqlite', file, backgroundCheckpoint: true });
+    try {
+      await migrateToLatest(handle.db);
+      await handle.db
+        .insertInto('workspaces')
+        .values({ id: 'w', slug: 'late', name: 'L', policy_preset: null, policy_version: '1', created_at: 1 })
+        .execute();
+      // A copy of the database file alone (no WAL beside it) holds the row once it has been checkpointed.
+      const inMainFile = (): number => {
+        const copy = join(dir, 'copy.sqlite');
+        rmSync(copy, { force: true });
+        copyFileSync(file, copy);
+        const reader = new BetterSqlite(copy, { readonly: true });
+        try {
+          const row = reader.prepare(`select count(*) as n from workspaces where slug = 'late'`).get();
+          return (row as { n: number }).n;
+        } catch {
+          return 0; // copied halfway through a checkpoint: try again
+        } finally {
+          reader.close();
+        }
+      };
+      const deadline = Date.now() + 5_000;
+      while (inMainFile() === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(inMainFile()).toBe(1);
+    } finally {
+      await handle.destroy();
+    }
+  });
+});
