@@ -28,6 +28,9 @@ const PG_URL = process.env['ACCORD_BENCH_PG_URL'] ?? 'postgres://postgres@127.0.
 const START_TIMEOUT_MS = 60_000;
 const DEMO_PASSWORD = 'accord-demo';
 
+/** Tickets on the listed page, per target: the list figure depends on it. */
+const listSizes: string[] = [];
+
 /** Share of bare Fastify's req/s each case must reach on SQLite. */
 const GOALS: Record<CaseName, number> = { list: 0.2, get: 0.2, create: 0.1 };
 
@@ -158,6 +161,7 @@ async function measureServer(target: string, baseUrl: string): Promise<Measureme
     throw new Error(`${target}: GET /api/v1/tickets answered ${list.status}: ${await list.text()}`);
   const { items } = (await list.json()) as { items: { id: string }[] };
   const ticketId = items[0]?.id;
+  listSizes.push(`${target} ${items.length}`);
   if (ticketId === undefined) throw new Error(`${target}: the demo data has no ticket the agent can see`);
   let created = 0;
   const runId = randomBytes(4).toString('hex');
@@ -307,7 +311,8 @@ if (FIGURES_FILE !== undefined) {
     '',
     `${new Date().toISOString()} — ${machine}.`,
     `autocannon, ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up then ${DURATION_SECONDS} s per case, loopback; each server in its own process`,
-    `(demo data, LOG_LEVEL=warn). list/get as agent@hosting.demo.test (Bearer), create as client.pro@hosting.demo.test with a unique body per request.`,
+    `(demo data, LOG_LEVEL=warn). list (first page, default limit 25; tickets on it: ${listSizes.join(', ')}) and get as`,
+    `agent@hosting.demo.test (Bearer); create as client.pro@hosting.demo.test with a unique body per request.`,
     '',
   ];
   writeFileSync(FIGURES_FILE, `${[...header, ...table].join('\n')}\n`);
