@@ -15,6 +15,7 @@ import { registerAuthHook } from './http/auth.hook.ts';
 import { registerIdempotencyHook } from './http/idempotency.hook.ts';
 import { createResponseSerializerCompiler } from './http/serializer.ts';
 import { registerTextGuardHook } from './http/text-guard.hook.ts';
+import { trustProxyFromEnv } from './http/trust-proxy.ts';
 import { attachmentRoutes } from './routes/attachment.routes.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { billingRoutes } from './routes/billing.routes.ts';
@@ -43,6 +44,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimitBytes ?? 256 * 1024,
+    trustProxy: trustProxyFromEnv(process.env['ACCORD_TRUST_PROXY']),
     // Bad ids and odd query strings are validated by the schemas; keep Fastify from coercing silently.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     clientErrorHandler: (error, socket) => {

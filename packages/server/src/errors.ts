@@ -49,6 +49,7 @@ export type ErrorCode =
   | 'ATTACHMENT_TYPE_NOT_ALLOWED'
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'IDEMPOTENCY_IN_PROGRESS'
+  | 'ALREADY_EXISTS'
   | 'INTERNAL';
 
 export const httpStatus = {
@@ -95,6 +96,7 @@ export const httpStatus = {
   ATTACHMENT_TYPE_NOT_ALLOWED: 415,
   IDEMPOTENCY_KEY_REUSED: 422,
   IDEMPOTENCY_IN_PROGRESS: 409,
+  ALREADY_EXISTS: 409,
   INTERNAL: 500,
 } as const satisfies Record<ErrorCode, number>;
 
@@ -146,6 +148,13 @@ const slaErrorCodes = {
   UNKNOWN_CALENDAR: 'INVALID_CALENDAR',
   INVALID_EVENTS: 'INVALID_TRANSITION',
 } as const satisfies Record<SlaErrorCode, ErrorCode>;
+
+/** A UNIQUE constraint refused a write (SQLite `SQLITE_CONSTRAINT_UNIQUE`/`_PRIMARYKEY`, PostgreSQL `23505`). */
+export function isUniqueViolation(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
 
 export function fromCoreError(error: unknown): DomainError | undefined {
   if (error instanceof SlaError) return new DomainError(slaErrorCodes[error.code], error.message);
@@ -231,6 +240,13 @@ export function registerErrorHandler(app: FastifyInstance): void {
           .send(errorBody('MALFORMED_JSON', `request body is not valid JSON: ${error.message}`));
       }
       return reply.code(error.statusCode).send(errorBody('BAD_REQUEST', error.message));
+    }
+    // A race the service's own check did not catch (two creations at once) is a conflict, not a server fault.
+    if (isUniqueViolation(error)) {
+      request.log.info({ err: error }, 'unique constraint race');
+      return reply
+        .code(409)
+        .send(errorBody('ALREADY_EXISTS', 'a concurrent request created the same record; reload and retry'));
     }
     request.log.error({ err: error }, 'unhandled error');
     return reply.code(500).send(errorBody('INTERNAL', 'internal error'));

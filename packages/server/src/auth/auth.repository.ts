@@ -48,6 +48,14 @@ export function createAuthRepository(db: Db) {
         .execute();
     },
 
+    deleteAttempt: async (id: string): Promise<void> => {
+      await db.deleteFrom('login_attempts').where('id', '=', id).execute();
+    },
+
+    markAttemptSucceeded: async (id: string): Promise<void> => {
+      await db.updateTable('login_attempts').set({ success: 1 }).where('id', '=', id).execute();
+    },
+
     insertSession: async (session: {
       id: string;
       userId: string;
@@ -127,6 +135,7 @@ export function createAuthRepository(db: Db) {
               'workspaces.name as workspaceName',
               'memberships.role as role',
               'memberships.organization_id as organizationId',
+              'memberships.disabled_at as membershipDisabledAt',
             ])
             .where('sessions.token_hash', '=', p<string>('tokenHash'))
             .orderBy('workspaces.slug'),
@@ -138,7 +147,12 @@ export function createAuthRepository(db: Db) {
       return {
         session: { sessionId, userId, email, name, expiresAt, revokedAt, disabledAt },
         memberships: rows.flatMap((r) =>
-          r.workspaceId === null || r.workspaceSlug === null || r.workspaceName === null || r.role === null
+          // A membership disabled by its workspace's admin is as good as none.
+          r.workspaceId === null ||
+          r.workspaceSlug === null ||
+          r.workspaceName === null ||
+          r.role === null ||
+          r.membershipDisabledAt !== null
             ? []
             : [
                 {
@@ -165,6 +179,7 @@ export function createAuthRepository(db: Db) {
           'memberships.organization_id as organizationId',
         ])
         .where('memberships.user_id', '=', userId)
+        .where('memberships.disabled_at', 'is', null)
         .orderBy('workspaces.slug')
         .execute() as Promise<
         {

@@ -32,11 +32,17 @@ export function createAuthService({ auth, clock }: AuthServiceDeps) {
       const email = input.email.trim().toLowerCase();
       const nowMs = clock.nowMs();
       const sinceMs = nowMs - LOGIN_LIMITS.windowMs;
+      // Count-then-verify lets parallel guesses all pass the check during the slow hash: the attempt is recorded
+      // as failed first and counted with the others, so at most `perEmail` guesses are ever verified per window.
+      const attemptId = newId();
+      await auth.recordAttempt({ id: attemptId, email, ip: input.ip, success: false, atMs: nowMs });
       const [byEmail, byIp] = await Promise.all([
         auth.countFailedAttempts({ email, sinceMs }),
         auth.countFailedAttempts({ ip: input.ip, sinceMs }),
       ]);
-      if (byEmail >= LOGIN_LIMITS.perEmail || byIp >= LOGIN_LIMITS.perIp) {
+      if (byEmail > LOGIN_LIMITS.perEmail || byIp > LOGIN_LIMITS.perIp) {
+        // A refused attempt was never verified: it does not extend the lockout.
+        await auth.deleteAttempt(attemptId);
         throw new DomainError(
           'TOO_MANY_ATTEMPTS',
           'too many failed sign-in attempts; try again in 15 minutes',
@@ -45,8 +51,8 @@ export function createAuthService({ auth, clock }: AuthServiceDeps) {
       const user = await auth.findUserByEmail(email);
       const ok = await verifyPassword(input.password, user?.password_hash ?? UNKNOWN_USER_HASH);
       const success = ok && user !== undefined && user.disabled_at === null;
-      await auth.recordAttempt({ id: newId(), email, ip: input.ip, success, atMs: nowMs });
       if (!success || !user) throw new DomainError('INVALID_CREDENTIALS', 'wrong email or password');
+      await auth.markAttemptSucceeded(attemptId);
       const token = newToken('acs');
       const expiresAtMs = nowMs + SESSION_TTL_MS;
       const sessionId = newId();

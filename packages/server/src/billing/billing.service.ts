@@ -37,6 +37,22 @@ function timeEntryDto(r: TimeEntryRow) {
   };
 }
 
+type ClientTimeEntryDto = Omit<ReturnType<typeof timeEntryDto>, 'note'>;
+
+/**
+ * What a client is shown of the time logged on their organization's tickets: what they are billed for, not the
+ * staff's internal work (non-billable entries) nor their free-text notes — time is an internal event in the ticket
+ * history too (`time-logged` is hidden from clients).
+ */
+function timeEntryFor(actor: Actor) {
+  return (r: TimeEntryRow): ReturnType<typeof timeEntryDto> | ClientTimeEntryDto => {
+    const dto = timeEntryDto(r);
+    if (actor.role !== 'client') return dto;
+    const { note: _note, ...shown } = dto;
+    return shown;
+  };
+}
+
 type QuoteRow = {
   id: string;
   ticket_id: string;
@@ -120,6 +136,7 @@ export function createBillingService({ db, organizations, tickets, clock }: Bill
       .selectAll()
       .where('workspace_id', '=', actor.workspaceId)
       .$if(organizationId !== undefined, (qb) => qb.where('organization_id', '=', organizationId ?? ''))
+      .$if(actor.role === 'client', (qb) => qb.where('billable', '=', 1))
       .$if(filter.ticketId !== undefined, (qb) => qb.where('ticket_id', '=', filter.ticketId ?? ''))
       .$if(filter.from !== undefined, (qb) => qb.where('work_date', '>=', filter.from ?? ''))
       .$if(filter.to !== undefined, (qb) => qb.where('work_date', '<=', filter.to ?? ''))
@@ -195,7 +212,7 @@ export function createBillingService({ db, organizations, tickets, clock }: Bill
     ) {
       requireRole(actor, [...STAFF_ROLES, 'client'], 'list time entries');
       if (filter.ticketId !== undefined) await tickets.visibleTicket(actor, filter.ticketId);
-      return (await listEntries(actor, filter)).map(timeEntryDto);
+      return (await listEntries(actor, filter)).map(timeEntryFor(actor));
     },
 
     async exportCsv(
@@ -203,7 +220,7 @@ export function createBillingService({ db, organizations, tickets, clock }: Bill
       filter: { organizationId?: string | undefined; from?: string | undefined; to?: string | undefined },
     ): Promise<string> {
       requireRole(actor, ['admin', 'agent', 'consultant', 'client'], 'export time entries');
-      const rows = (await listEntries(actor, filter)).map(timeEntryDto);
+      const rows = (await listEntries(actor, filter)).map(timeEntryFor(actor));
       const orgs = new Map(
         (await organizations.list({ workspaceId: actor.workspaceId })).map((o) => [o.id, o.name]),
       );
@@ -230,7 +247,7 @@ export function createBillingService({ db, organizations, tickets, clock }: Bill
           r.rateCents,
           r.currency,
           r.amountCents,
-          r.note,
+          'note' in r ? (r.note ?? '') : '',
         ]
           .map(csvField)
           .join(','),

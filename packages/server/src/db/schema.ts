@@ -1,3 +1,5 @@
+import type { ColumnType } from 'kysely';
+
 /**
  * The database as Kysely sees it. One schema for SQLite and PostgreSQL: instants are integer epoch
  * milliseconds (UTC, `bigint` in PostgreSQL parsed back to number), booleans are 0/1 integers, JSON is text.
@@ -64,6 +66,8 @@ export interface MembershipTable {
   role: string;
   organization_id: string | null;
   created_at: number;
+  /** Disabled in this workspace only (see migration 202611231600). */
+  disabled_at: number | null;
 }
 
 export interface SessionTable {
@@ -104,6 +108,8 @@ export interface TicketTable {
   queue_start_at: number;
   next_due_at: number | null;
   billing_mode: string;
+  /** The contract's extended-hours calendar pinned at creation (null: none); optional on insert, default null. */
+  extended_calendar_key: ColumnType<string | null, string | null | undefined, string | null>;
   version: number;
   created_at: number;
   updated_at: number;

@@ -3,6 +3,18 @@ import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/database.ts';
 import { DomainError } from '../errors.ts';
+import { WORKSPACE_HEADER } from './request-context.ts';
+
+/** The workspace a request acts in, as `actorFor` resolves it; an unresolvable header scopes by its raw value. */
+function workspaceScope(
+  memberships: readonly { workspaceId: string; workspaceSlug: string }[],
+  header: string | string[] | undefined,
+): string {
+  const wanted = Array.isArray(header) ? header[0] : header;
+  if (wanted === undefined) return memberships.length === 1 ? (memberships[0]?.workspaceId ?? '') : '';
+  const found = memberships.find((m) => m.workspaceSlug === wanted || m.workspaceId === wanted);
+  return found?.workspaceId ?? `?${wanted}`;
+}
 
 const MAX_KEY_LENGTH = 255;
 const ABANDONED_CLAIM_MS = 5 * 60_000;
@@ -22,6 +34,9 @@ export function registerIdempotencyHook(app: FastifyInstance, { db, clock }: { d
     if (key === '' || key.length > MAX_KEY_LENGTH)
       throw new DomainError('VALIDATION_FAILED', `Idempotency-Key must be 1 to ${MAX_KEY_LENGTH} characters`);
     const actorId = request.identity.userId;
+    // Scoped by workspace as well as caller: a multi-workspace user reusing a key elsewhere must not get the other
+    // workspace's stored response (the stored key is `<workspace>\n<key>`; a header never holds a newline, so no schema change is needed).
+    const storedKey = `${workspaceScope(request.identity.memberships, request.headers[WORKSPACE_HEADER])}\n${key}`;
     const requestHash = createHash('sha256')
       .update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`)
       .digest('hex');
@@ -29,7 +44,7 @@ export function registerIdempotencyHook(app: FastifyInstance, { db, clock }: { d
       .insertInto('idempotency_keys')
       .values({
         actor_id: actorId,
-        key,
+        key: storedKey,
         request_hash: requestHash,
         status_code: null,
         response_json: null,
@@ -38,14 +53,14 @@ export function registerIdempotencyHook(app: FastifyInstance, { db, clock }: { d
       .onConflict((oc) => oc.columns(['actor_id', 'key']).doNothing())
       .executeTakeFirst();
     if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) {
-      request.idempotency = { actorId, key, replayed: false };
+      request.idempotency = { actorId, key: storedKey, replayed: false };
       return;
     }
     const stored = await db
       .selectFrom('idempotency_keys')
       .selectAll()
       .where('actor_id', '=', actorId)
-      .where('key', '=', key)
+      .where('key', '=', storedKey)
       .executeTakeFirst();
     if (!stored)
       throw new DomainError(
@@ -64,7 +79,7 @@ export function registerIdempotencyHook(app: FastifyInstance, { db, clock }: { d
         await db
           .deleteFrom('idempotency_keys')
           .where('actor_id', '=', actorId)
-          .where('key', '=', key)
+          .where('key', '=', storedKey)
           .where('status_code', 'is', null)
           .execute();
       }
@@ -73,7 +88,7 @@ export function registerIdempotencyHook(app: FastifyInstance, { db, clock }: { d
         'a request with this Idempotency-Key is being processed; retry shortly',
       );
     }
-    request.idempotency = { actorId, key, replayed: true };
+    request.idempotency = { actorId, key: storedKey, replayed: true };
     return reply
       .code(stored.status_code)
       .header('idempotent-replayed', 'true')

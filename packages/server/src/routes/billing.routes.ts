@@ -14,7 +14,7 @@ const timeEntrySchema = z
     userId: z.string(),
     workDate: z.string(),
     minutes: z.int(),
-    note: z.string(),
+    note: z.string().optional().describe('Staff only: the internal work note (absent for clients)'),
     billable: z.boolean(),
     rateCents: z.int(),
     currency: z.string(),
@@ -75,7 +75,7 @@ export function billingRoutes({ billing }: Services): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ['billing'],
-          summary: 'Time entries (clients: their organization)',
+          summary: 'Time entries (clients: the billable entries of their organization, without notes)',
           querystring: rangeQuery,
           response: { 200: z.object({ items: z.array(timeEntrySchema) }), ...errorResponses(403, 404) },
         },

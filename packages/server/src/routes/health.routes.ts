@@ -24,14 +24,16 @@ export function healthRoutes({ db }: Services, dialect: string): FastifyPluginAs
           },
         },
       },
-      async (_request, reply) => {
+      async (request, reply) => {
         try {
           await sql`select 1`.execute(db);
           return { status: 'ok' as const, database: { dialect, ok: true as const } };
         } catch (error) {
+          // The driver's message names hosts, ports and users: operators read it in the log, callers are anonymous.
+          request.log.error({ err: error }, 'health check: database unreachable');
           return reply.code(503).send({
             status: 'error',
-            database: { dialect, ok: false, error: error instanceof Error ? error.message : String(error) },
+            database: { dialect, ok: false, error: 'database unavailable' },
           });
         }
       },

@@ -107,9 +107,15 @@ const listQuery = z.strictObject({
   breachingBefore: z.iso
     .datetime({ offset: true })
     .optional()
-    .describe('Tickets with a running clock due at or before this instant'),
+    .describe('Tickets with a counting clock (running or already breached) due at or before this instant'),
   sort: z.enum(TICKET_SORTS).default('-createdAt'),
-  cursor: z.string().max(500).optional(),
+  cursor: z
+    .string()
+    .max(500)
+    .optional()
+    .describe(
+      'The nextCursor of the previous page, with the same sort (another sort or a malformed cursor is 400)',
+    ),
   limit: z.coerce.number().int().min(1).max(100).default(25),
 });
 

@@ -1,4 +1,4 @@
-import { sql, type Selectable, type Updateable } from 'kysely';
+import { PostgresAdapter, sql, type Selectable, type Updateable } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { CommentTable, TicketEventTable, TicketSlaTable, TicketTable } from '../db/schema.ts';
 import { runPrepared } from '../db/prepared.ts';
@@ -36,8 +36,16 @@ export const TICKET_SORTS = [
 ] as const;
 export type TicketSort = (typeof TICKET_SORTS)[number];
 
-/** Far beyond any real instant: tickets without a running clock sort after those with one. */
+/** Far beyond any real instant: tickets without a counting clock sort after those with one. */
 const NO_DUE_MS = 8_000_000_000_000_000;
+
+/** What a list cursor's key is for a sort: an instant (epoch ms, at most NO_DUE_MS) or a priority id. */
+export function sortKeyKind(sort: TicketSort): 'instant' | 'priority' {
+  return sort.replace('-', '') === 'priority' ? 'priority' : 'instant';
+}
+
+/** The largest instant a cursor can carry (the due key of tickets without a counting clock). */
+export const MAX_SORT_INSTANT_MS = NO_DUE_MS;
 
 export interface TicketListOptions {
   workspaceId: string;
@@ -46,7 +54,7 @@ export interface TicketListOptions {
   priorities?: readonly string[] | undefined;
   assigneeId?: string | null | undefined;
   tag?: string | undefined;
-  /** Tickets with a running clock due at or before this instant (overdue ones included). */
+  /** Tickets with a counting (running or breached, not stopped) clock due at or before this instant. */
   breachingBeforeMs?: number | undefined;
   sort: TicketSort;
   after?: { key: string | number; id: string } | undefined;
@@ -156,7 +164,9 @@ export function createTicketRepository(db: Db) {
                     .selectFrom('ticket_sla')
                     .select('ticket_sla.metric')
                     .whereRef('ticket_sla.ticket_id', '=', 'tickets.id')
-                    .where('ticket_sla.state', '=', 'running')
+                    // A breached clock keeps counting until it stops: the most overdue tickets stay in view.
+                    .where('ticket_sla.state', 'in', ['running', 'breached'])
+                    .where('ticket_sla.stopped_at', 'is', null)
                     .where('ticket_sla.due_at', '<=', p<number>('breachingBeforeMs')),
                 ),
               ),
@@ -234,6 +244,7 @@ export function createTicketRepository(db: Db) {
             queue_start_at: p('queue_start_at'),
             next_due_at: p('next_due_at'),
             billing_mode: p('billing_mode'),
+            extended_calendar_key: p('extended_calendar_key'),
             version: p('version'),
             created_at: p('created_at'),
             updated_at: p('updated_at'),
@@ -256,6 +267,20 @@ export function createTicketRepository(db: Db) {
         .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
+
+    /**
+     * The ticket row, locked until the transaction ends, for a change that decides from its current state (a
+     * comment's status move). PostgreSQL needs `FOR UPDATE`; SQLite runs one write transaction at a time (one
+     * connection), so a plain read inside it is already current. Call it inside `inTicketTransaction` only.
+     */
+    lockForChange: async (workspaceId: string, id: string): Promise<TicketRow | undefined> =>
+      db
+        .selectFrom('tickets')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', id)
+        .$if(db.getExecutor().adapter instanceof PostgresAdapter, (qb) => qb.forUpdate())
+        .executeTakeFirst(),
 
     /** Unconditional change (a comment, an attachment): still bumps the version and takes the row lock. */
     touch: async (id: string, patch: Updateable<TicketTable>): Promise<void> => {

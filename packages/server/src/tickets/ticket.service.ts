@@ -5,24 +5,27 @@ import type { Db } from '../db/database.ts';
 import { DomainError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { OrganizationRepository } from '../organizations/organization.repository.ts';
+import { toCoreEvents, type PolicyContext, type SlaClockService } from '../sla/sla-clock.service.ts';
 import {
-  toCoreEvents,
-  type PolicyContext,
-  type SlaClock,
-  type SlaClockService,
-} from '../sla/sla-clock.service.ts';
-import type { ChannelId, PriorityId, TicketCategory, TicketStatus } from '../sla/sla-core.ts';
+  PRIORITY_IDS,
+  type ChannelId,
+  type PriorityId,
+  type TicketCategory,
+  type TicketStatus,
+} from '../sla/sla-core.ts';
 import { projectClock, type ClockView } from '../sla/sla-projection.ts';
 import {
   inTicketTransaction,
+  MAX_SORT_INSTANT_MS,
+  sortKeyKind,
   sortKeyOf,
   type NewEvent,
   type TicketEventRow,
   type TicketRepository,
   type TicketRow,
-  type TicketSlaRow,
   type TicketSort,
 } from './ticket.repository.ts';
+import { nextDueOf, slaRowsOf } from './ticket-sla.ts';
 
 /** The status workflow; `resolved → open` is a reopen, `closed` is final. */
 const TRANSITIONS: Record<TicketStatus, readonly TicketStatus[]> = {
@@ -127,25 +130,41 @@ function eventDto(row: TicketEventRow) {
   };
 }
 
-function encodeCursor(key: string | number, id: string): string {
-  return Buffer.from(JSON.stringify([key, id])).toString('base64url');
+/** The sort travels with the position, so a cursor is only ever read back under the order it was cut from. */
+function encodeCursor(sort: TicketSort, key: string | number, id: string): string {
+  return Buffer.from(JSON.stringify([sort, key, id])).toString('base64url');
 }
 
-function decodeCursor(cursor: string): { key: string | number; id: string } {
+const TICKET_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A key of the type its sort column holds: anything else is a 500 on PostgreSQL or a wrong page on SQLite. */
+function isSortKey(sort: TicketSort, key: unknown): key is string | number {
+  if (sortKeyKind(sort) === 'priority')
+    return typeof key === 'string' && (PRIORITY_IDS as readonly string[]).includes(key);
+  return Number.isSafeInteger(key) && (key as number) >= 0 && (key as number) <= MAX_SORT_INSTANT_MS;
+}
+
+function decodeCursor(cursor: string, sort: TicketSort): { key: string | number; id: string } {
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(value) &&
-      value.length === 2 &&
-      (typeof value[0] === 'string' || typeof value[0] === 'number') &&
-      typeof value[1] === 'string'
-    ) {
-      return { key: value[0], id: value[1] };
-    }
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // fall through to the error below
+    value = undefined;
   }
-  throw new DomainError('VALIDATION_FAILED', 'invalid cursor: pass back the nextCursor of a previous page');
+  if (Array.isArray(value) && value.length === 3) {
+    const [cursorSort, key, id] = value as unknown[];
+    if (cursorSort !== sort) {
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `this cursor belongs to a list sorted by ${String(cursorSort)}, not ${sort}: start again without a cursor`,
+        { field: 'cursor' },
+      );
+    }
+    if (isSortKey(sort, key) && typeof id === 'string' && TICKET_ID.test(id)) return { key, id };
+  }
+  throw new DomainError('VALIDATION_FAILED', 'invalid cursor: pass back the nextCursor of a previous page', {
+    field: 'cursor',
+  });
 }
 
 export interface TicketServiceDeps {
@@ -166,48 +185,30 @@ export function createTicketService({ db, tickets, organizations, sla, clock }: 
     return row;
   }
 
-  async function extendedCalendarKey(workspaceId: string, organizationId: string): Promise<string | null> {
-    return (await organizations.currentContract(workspaceId, organizationId))?.extended_calendar_key ?? null;
+  /**
+   * Everything a change needs from outside the transaction (SQLite runs one connection: reading through `db`
+   * inside a transaction would wait on itself). The policy version and the contract's extended calendar are those
+   * pinned at creation: a later contract must not rewrite the business time already elapsed on the ticket.
+   */
+  async function changeContext(ticket: TicketRow) {
+    const ctx = await sla.policyContext(ticket.workspace_id, ticket.policy_version);
+    return { ctx, extendedKey: ticket.extended_calendar_key };
   }
 
   /**
-   * Everything a change needs from outside the transaction (SQLite runs one connection: reading through `db`
-   * inside a transaction would wait on itself).
+   * The queue of a plan and priority, from the ticket's arrival: an escalation or downgrade keeps its place in
+   * arrival order (a standard-queue ticket is still handled from the business day after the customer asked).
    */
-  async function changeContext(ticket: TicketRow) {
-    const [ctx, extendedKey] = await Promise.all([
-      sla.policyContext(ticket.workspace_id, ticket.policy_version),
-      extendedCalendarKey(ticket.workspace_id, ticket.organization_id),
-    ]);
-    return { ctx, extendedKey };
-  }
-
-  /** Clocks are derived from the whole history, then persisted so due instants are one indexed query away. */
-  function slaRowsOf(ticket: TicketRow, clocks: readonly SlaClock[], nowMs: number): TicketSlaRow[] {
-    return clocks.map((c) => ({
-      ticket_id: ticket.id,
-      workspace_id: ticket.workspace_id,
-      metric: c.metric,
-      state: c.state,
-      target: c.target,
-      calendar_id: c.calendarId,
-      started_at: c.startedAtMs,
-      due_at: c.dueAtMs,
-      breached_at: c.breachedAtMs,
-      stopped_at: c.stoppedAtMs,
-      used_ms: Math.round(c.usedMs),
-      target_ms: c.remainingMs === null ? null : Math.round(c.usedMs + c.remainingMs),
-      warning_threshold: c.warningThreshold,
-      computed_at: nowMs,
-    }));
-  }
-
-  /** The earliest due instant of a running clock: what the queue and "breaching before" sort on. */
-  function nextDueOf(clocks: readonly SlaClock[]): number | null {
-    const running = clocks
-      .filter((c) => c.state === 'running' && c.dueAtMs !== null)
-      .map((c) => c.dueAtMs ?? 0);
-    return running.length > 0 ? Math.min(...running) : null;
+  function queueOf(
+    ctx: PolicyContext,
+    input: { plan: string; priority: PriorityId; createdAtMs: number; extendedKey: string | null },
+  ) {
+    return sla.queue(ctx, {
+      plan: input.plan,
+      priority: input.priority,
+      createdAtMs: input.createdAtMs,
+      extendedCalendarKey: input.extendedKey,
+    });
   }
 
   /** Clocks are derived from the whole history, then persisted so due instants are one indexed query away. */
@@ -280,6 +281,25 @@ export function createTicketService({ db, tickets, organizations, sla, clock }: 
     return one(actor, await visibleTicket(actor, id));
   }
 
+  /** The ticket re-read inside a change's transaction and locked until it ends (see `lockForChange`). */
+  async function lockedTicket(repo: TicketRepository, ticket: TicketRow): Promise<TicketRow> {
+    const current = await repo.lockForChange(ticket.workspace_id, ticket.id);
+    if (!current) throw new DomainError('TICKET_NOT_FOUND', `ticket ${ticket.id} not found`);
+    return current;
+  }
+
+  function refuseClosed(ticket: TicketRow): TicketRow {
+    if (ticket.status === 'closed')
+      throw new DomainError('INVALID_TRANSITION', 'this ticket is closed; open a new one');
+    return ticket;
+  }
+
+  function refuseFinished(ticket: TicketRow): TicketRow {
+    if (ticket.status === 'resolved' || ticket.status === 'closed')
+      throw new DomainError('INVALID_TRANSITION', `the ticket is already ${ticket.status}`);
+    return ticket;
+  }
+
   function normalizeTags(tags: readonly string[]): string[] {
     return [...new Set(tags.map((t) => t.trim().toLowerCase()).filter((t) => t !== ''))].sort();
   }
@@ -319,11 +339,11 @@ export function createTicketService({ db, tickets, organizations, sla, clock }: 
         atMs: nowMs,
         extendedCalendarKey: extendedKey,
       });
-      const queue = sla.queue(ctx, {
+      const queue = queueOf(ctx, {
         plan: contract.plan,
         priority: input.priority,
         createdAtMs: nowMs,
-        extendedCalendarKey: extendedKey,
+        extendedKey,
       });
       const billingMode = sla.billingMode(ctx, {
         category: input.category,
@@ -347,6 +367,7 @@ export function createTicketService({ db, tickets, organizations, sla, clock }: 
         queue_start_at: queue.queueStartMs,
         next_due_at: null,
         billing_mode: billingMode,
+        extended_calendar_key: extendedKey,
         version: 1,
         created_at: nowMs,
         updated_at: nowMs,
@@ -360,6 +381,7 @@ export function createTicketService({ db, tickets, organizations, sla, clock }: 
           category: input.category,
           channel: input.channel,
           billingMode,
+          extendedCalendarKey: extendedKey,
         },
       };
       // A new ticket's history is just `created`: its clocks are computed before the transaction, which then only writes.
@@ -410,7 +432,7 @@ export function createTicketService({ db, tickets, organizations, sla, clock }: 
         tag: input.tag,
         breachingBeforeMs: input.breachingBeforeMs,
         sort: input.sort,
-        after: input.cursor === undefined ? undefined : decodeCursor(input.cursor),
+        after: input.cursor === undefined ? undefined : decodeCursor(input.cursor, input.sort),
         limit: input.limit + 1,
       });
       const page = rows.slice(0, input.limit);
@@ -418,7 +440,9 @@ export function createTicketService({ db, tickets, organizations, sla, clock }: 
       return {
         items: await withClocks(actor, page),
         nextCursor:
-          rows.length > input.limit && last ? encodeCursor(sortKeyOf(last, input.sort), last.id) : null,
+          rows.length > input.limit && last
+            ? encodeCursor(input.sort, sortKeyOf(last, input.sort), last.id)
+            : null,
       };
     },
 
@@ -486,9 +510,22 @@ export function createTicketService({ db, tickets, organizations, sla, clock }: 
       if (patch.priority !== undefined && patch.priority !== ticket.priority) {
         sla.checkPriority(ctx, patch.priority);
         set.priority = patch.priority;
+        const queue = queueOf(ctx, {
+          plan: ticket.plan,
+          priority: patch.priority,
+          createdAtMs: ticket.created_at,
+          extendedKey,
+        });
+        set.queue_class = queue.queueClass;
+        set.queue_start_at = queue.queueStartMs;
         events.push({
           type: 'priority-changed',
-          payload: { priority: patch.priority, from: ticket.priority },
+          payload: {
+            priority: patch.priority,
+            from: ticket.priority,
+            queue: queue.queueClass,
+            handleFrom: iso(queue.queueStartMs),
+          },
         });
       }
       if (patch.category !== undefined && patch.category !== ticket.category) {
@@ -557,27 +594,29 @@ export function createTicketService({ db, tickets, organizations, sla, clock }: 
       const ticket = await visibleTicket(actor, id);
       if (input.visibility === 'internal' && !isStaff(actor))
         throw new DomainError('FORBIDDEN', 'only staff can write internal notes');
-      if (ticket.status === 'closed')
-        throw new DomainError('INVALID_TRANSITION', 'this ticket is closed; open a new one');
+      refuseClosed(ticket);
       const nowMs = clock.nowMs();
       const commentId = newId();
-      const events: NewEvent[] = [];
-      let status: TicketStatus | undefined;
-      if (input.visibility === 'internal') {
-        events.push({ type: 'internal-note-added', payload: { commentId } });
-      } else if (isStaff(actor)) {
-        // The first public reply by an agent stops the first-response and intervention clocks.
-        events.push({ type: 'agent-replied', payload: { commentId } });
-        if (ticket.status === 'new') status = 'open';
-      } else {
-        events.push({ type: 'customer-replied', payload: { commentId } });
-        // The customer answered: the ticket is back with the team and the clocks resume.
-        if (ticket.status === 'pending-customer') status = 'open';
-      }
-      if (status !== undefined)
-        events.push({ type: 'status-changed', payload: { status, from: ticket.status } });
       const { ctx, extendedKey } = await changeContext(ticket);
       await inTicketTransaction(db, async (repo) => {
+        // The status move is decided from the row as it is now, locked: a resolve or close committed since the
+        // read above must not be undone by this comment (nor appear with a wrong `from` in the history).
+        const current = refuseClosed(await lockedTicket(repo, ticket));
+        const events: NewEvent[] = [];
+        let status: TicketStatus | undefined;
+        if (input.visibility === 'internal') {
+          events.push({ type: 'internal-note-added', payload: { commentId } });
+        } else if (isStaff(actor)) {
+          // The first public reply by an agent stops the first-response and intervention clocks.
+          events.push({ type: 'agent-replied', payload: { commentId } });
+          if (current.status === 'new') status = 'open';
+        } else {
+          events.push({ type: 'customer-replied', payload: { commentId } });
+          // The customer answered: the ticket is back with the team and the clocks resume.
+          if (current.status === 'pending-customer') status = 'open';
+        }
+        if (status !== undefined)
+          events.push({ type: 'status-changed', payload: { status, from: current.status } });
         await repo.touch(ticket.id, { updated_at: nowMs, ...(status === undefined ? {} : { status }) });
         await repo.insertComment({
           id: commentId,
@@ -625,18 +664,18 @@ export function createTicketService({ db, tickets, organizations, sla, clock }: 
     /** The explicit "analysis started" of the hosting agreement's GTI: stops the intervention clock. */
     async startAnalysis(actor: Actor, id: string): Promise<TicketDto> {
       requireRole(actor, STAFF_ROLES, 'start the analysis');
-      const ticket = await visibleTicket(actor, id);
-      if (ticket.status === 'resolved' || ticket.status === 'closed')
-        throw new DomainError('INVALID_TRANSITION', `the ticket is already ${ticket.status}`);
+      const ticket = refuseFinished(await visibleTicket(actor, id));
       const nowMs = clock.nowMs();
-      const events: NewEvent[] = [{ type: 'analysis-started', payload: {} }];
-      if (ticket.status === 'new')
-        events.push({ type: 'status-changed', payload: { status: 'open', from: 'new' } });
       const { ctx, extendedKey } = await changeContext(ticket);
       await inTicketTransaction(db, async (repo) => {
+        // Decided from the locked row: a resolve committed since the read above refuses the analysis.
+        const current = refuseFinished(await lockedTicket(repo, ticket));
+        const events: NewEvent[] = [{ type: 'analysis-started', payload: {} }];
+        if (current.status === 'new')
+          events.push({ type: 'status-changed', payload: { status: 'open', from: 'new' } });
         await repo.touch(ticket.id, {
           updated_at: nowMs,
-          ...(ticket.status === 'new' ? { status: 'open' } : {}),
+          ...(current.status === 'new' ? { status: 'open' } : {}),
         });
         await repo.appendEvents(ticket, events, actor.userId, nowMs);
         await recomputeSla(repo, ticket, ctx, extendedKey, nowMs);

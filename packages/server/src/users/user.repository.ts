@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 
 export interface UserInWorkspace {
@@ -21,7 +22,8 @@ export function createUserRepository(db: Db) {
         'users.name as name',
         'memberships.role as role',
         'memberships.organization_id as organizationId',
-        'users.disabled_at as disabledAt',
+        // Disabled here (this workspace's decision) or everywhere (an operator's ban).
+        sql<number | null>`coalesce(memberships.disabled_at, users.disabled_at)`.as('disabledAt'),
         'users.created_at as createdAt',
       ])
       .where('memberships.workspace_id', '=', workspaceId);
@@ -66,6 +68,42 @@ export function createUserRepository(db: Db) {
         .execute();
     },
 
+    /** The account and its first membership commit together: no account is ever left without a workspace. */
+    insertUserWithMembership: async (row: {
+      id: string;
+      email: string;
+      name: string;
+      passwordHash: string;
+      workspaceId: string;
+      role: string;
+      organizationId: string | null;
+      createdAtMs: number;
+    }): Promise<void> => {
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('users')
+          .values({
+            id: row.id,
+            email: row.email,
+            name: row.name,
+            password_hash: row.passwordHash,
+            created_at: row.createdAtMs,
+            disabled_at: null,
+          })
+          .execute();
+        await trx
+          .insertInto('memberships')
+          .values({
+            user_id: row.id,
+            workspace_id: row.workspaceId,
+            role: row.role,
+            organization_id: row.organizationId,
+            created_at: row.createdAtMs,
+          })
+          .execute();
+      });
+    },
+
     upsertMembership: async (row: {
       userId: string;
       workspaceId: string;
@@ -87,6 +125,45 @@ export function createUserRepository(db: Db) {
             .columns(['user_id', 'workspace_id'])
             .doUpdateSet({ role: row.role, organization_id: row.organizationId }),
         )
+        .execute();
+    },
+
+    /** The workspaces the user belongs to, besides `workspaceId`. */
+    otherWorkspaces: async (userId: string, workspaceId: string): Promise<string[]> =>
+      (
+        await db
+          .selectFrom('memberships')
+          .select('workspace_id')
+          .where('user_id', '=', userId)
+          .where('workspace_id', '!=', workspaceId)
+          .execute()
+      ).map((r) => r.workspace_id),
+
+    /** Where `userId` is an admin, among `workspaceIds`. */
+    adminOf: async (userId: string, workspaceIds: readonly string[]): Promise<string[]> =>
+      workspaceIds.length === 0
+        ? []
+        : (
+            await db
+              .selectFrom('memberships')
+              .select('workspace_id')
+              .where('user_id', '=', userId)
+              .where('role', '=', 'admin')
+              .where('disabled_at', 'is', null)
+              .where('workspace_id', 'in', workspaceIds)
+              .execute()
+          ).map((r) => r.workspace_id),
+
+    setMembershipDisabled: async (
+      userId: string,
+      workspaceId: string,
+      disabledAtMs: number | null,
+    ): Promise<void> => {
+      await db
+        .updateTable('memberships')
+        .set({ disabled_at: disabledAtMs })
+        .where('user_id', '=', userId)
+        .where('workspace_id', '=', workspaceId)
         .execute();
     },
 

@@ -2,7 +2,7 @@ import { iso, isoOrNull, requireRole } from '../access.ts';
 import type { Actor, Role } from '../auth/actor.ts';
 import { hashPassword, passwordProblem } from '../auth/password.ts';
 import type { Clock } from '../clock.ts';
-import { DomainError } from '../errors.ts';
+import { DomainError, isUniqueViolation } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { OrganizationRepository } from '../organizations/organization.repository.ts';
 import type { UserInWorkspace, UserRepository } from './user.repository.ts';
@@ -74,22 +74,25 @@ export function createUserService({ users, organizations, clock }: UserServiceDe
       const organizationId = await checkOrganization(actor, input.role, input.organizationId);
       if (await users.findByEmail(email))
         throw new DomainError('EMAIL_TAKEN', `an account with email ${email} already exists`);
-      const nowMs = clock.nowMs();
       const id = newId();
-      await users.insertUser({
-        id,
-        email,
-        name: input.name,
-        passwordHash: await hashPassword(input.password),
-        createdAtMs: nowMs,
-      });
-      await users.upsertMembership({
-        userId: id,
-        workspaceId: actor.workspaceId,
-        role: input.role,
-        organizationId,
-        createdAtMs: nowMs,
-      });
+      const passwordHash = await hashPassword(input.password);
+      try {
+        await users.insertUserWithMembership({
+          id,
+          email,
+          name: input.name,
+          passwordHash,
+          workspaceId: actor.workspaceId,
+          role: input.role,
+          organizationId,
+          createdAtMs: clock.nowMs(),
+        });
+      } catch (error) {
+        // A concurrent request created the same email between the check above and this insert.
+        if (isUniqueViolation(error))
+          throw new DomainError('EMAIL_TAKEN', `an account with email ${email} already exists`);
+        throw error;
+      }
       return this.get(actor, id);
     },
 
@@ -112,6 +115,17 @@ export function createUserService({ users, organizations, clock }: UserServiceDe
       ) {
         throw new DomainError('FORBIDDEN', 'an admin cannot disable or demote themselves');
       }
+      if (patch.name !== undefined && patch.name !== user.name) {
+        // The name is the account's, shown in every workspace it belongs to: only an admin of all of them renames it.
+        const others = await users.otherWorkspaces(userId, actor.workspaceId);
+        const administered = await users.adminOf(actor.userId, others);
+        if (administered.length < others.length) {
+          throw new DomainError(
+            'FORBIDDEN',
+            'this account also belongs to workspaces you do not administer; only an admin of all of them can rename it',
+          );
+        }
+      }
       if (patch.role !== undefined || patch.organizationId !== undefined) {
         const role = patch.role ?? (user.role as Role);
         const organizationId = await checkOrganization(
@@ -127,10 +141,11 @@ export function createUserService({ users, organizations, clock }: UserServiceDe
           createdAtMs: clock.nowMs(),
         });
       }
-      await users.updateUser(userId, {
-        ...(patch.name === undefined ? {} : { name: patch.name }),
-        ...(patch.disabled === undefined ? {} : { disabled_at: patch.disabled ? clock.nowMs() : null }),
-      });
+      if (patch.disabled !== undefined) {
+        // Per membership: another workspace's admin decides for theirs.
+        await users.setMembershipDisabled(userId, actor.workspaceId, patch.disabled ? clock.nowMs() : null);
+      }
+      if (patch.name !== undefined) await users.updateUser(userId, { name: patch.name });
       return this.get(actor, userId);
     },
   };

@@ -14,6 +14,7 @@ import {
   type SlaClockService,
 } from '../sla/sla-clock.service.ts';
 import { CALENDAR_PRESET_IDS } from '../sla/sla-core.ts';
+import { recomputeClocksOnCalendar } from './calendar-recompute.ts';
 
 export interface WorkspaceServiceDeps {
   readonly db: Db;
@@ -195,6 +196,12 @@ export function createWorkspaceService({ db, sla, clock }: WorkspaceServiceDeps)
         )
         .execute();
       sla.forgetWorkspace(actor.workspaceId);
+      // Open tickets on this calendar get clocks consistent with it. Not in the upsert's transaction (the new
+      // contexts are read through the pool), but PUT is idempotent: a retry after a failure finishes the job.
+      await recomputeClocksOnCalendar(
+        { db, sla },
+        { workspaceId: actor.workspaceId, calendarKey: key, nowMs },
+      );
       return this.getCalendar(actor, key);
     },
   };

@@ -1,0 +1,40 @@
+import type { SlaClock } from '../sla/sla-clock.service.ts';
+import type { TicketSlaRow } from './ticket.repository.ts';
+
+/** Clocks are derived from the whole history, then persisted so due instants are one indexed query away. */
+export function slaRowsOf(
+  ticket: { readonly id: string; readonly workspace_id: string },
+  clocks: readonly SlaClock[],
+  nowMs: number,
+): TicketSlaRow[] {
+  return clocks.map((c) => ({
+    ticket_id: ticket.id,
+    workspace_id: ticket.workspace_id,
+    metric: c.metric,
+    state: c.state,
+    target: c.target,
+    calendar_id: c.calendarId,
+    started_at: c.startedAtMs,
+    due_at: c.dueAtMs,
+    breached_at: c.breachedAtMs,
+    stopped_at: c.stoppedAtMs,
+    used_ms: Math.round(c.usedMs),
+    target_ms: c.remainingMs === null ? null : Math.round(c.usedMs + c.remainingMs),
+    warning_threshold: c.warningThreshold,
+    computed_at: nowMs,
+  }));
+}
+
+/**
+ * The earliest due instant of a counting clock: what the queue, "breaching before" and sort=dueAt order on.
+ * Counting means not stopped and running or breached (a breached clock keeps counting, and the most overdue
+ * tickets must stay first). Paused clocks are left out: their due instant is only "if counting resumed now",
+ * which reads project forward (sla-projection.ts), so a ticket waiting on its customer does not crowd the queue.
+ * Same criterion as the `breachingBefore` filter in ticket.repository.ts.
+ */
+export function nextDueOf(clocks: readonly SlaClock[]): number | null {
+  const counting = clocks
+    .filter((c) => c.stoppedAtMs === null && (c.state === 'running' || c.state === 'breached'))
+    .flatMap((c) => (c.dueAtMs === null ? [] : [c.dueAtMs]));
+  return counting.length > 0 ? Math.min(...counting) : null;
+}

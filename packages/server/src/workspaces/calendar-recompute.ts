@@ -1,0 +1,63 @@
+import type { Db } from '../db/database.ts';
+import { toCoreEvents, type PolicyContext, type SlaClockService } from '../sla/sla-clock.service.ts';
+import { nextDueOf, slaRowsOf } from '../tickets/ticket-sla.ts';
+import { inTicketTransaction } from '../tickets/ticket.repository.ts';
+
+/** Tickets whose persisted clocks are recomputed per transaction: bounds each write lock's length. */
+const TICKETS_PER_TRANSACTION = 200;
+
+/**
+ * After a workspace calendar changed: the open tickets whose clocks run on it (persisted `calendar_id`, or the
+ * extended calendar frozen on the ticket) get their clocks recomputed from their whole history, as
+ * any change to the ticket would. Reads advance the persisted clocks to now with the *current* calendar, so a
+ * stale `due_at` would otherwise mix two calendars. Returns how many tickets were recomputed.
+ *
+ * Call it after the calendar is committed and the SLA context cache forgotten: the contexts are read outside the
+ * transactions (SQLite's one connection would wait on itself).
+ */
+export async function recomputeClocksOnCalendar(
+  { db, sla }: { db: Db; sla: SlaClockService },
+  input: { workspaceId: string; calendarKey: string; nowMs: number },
+): Promise<number> {
+  const { workspaceId, calendarKey, nowMs } = input;
+  const tickets = await db
+    .selectFrom('tickets')
+    .select(['id', 'workspace_id', 'policy_version', 'extended_calendar_key'])
+    .where('workspace_id', '=', workspaceId)
+    .where('status', '!=', 'closed')
+    .where((eb) =>
+      eb.or([
+        eb('extended_calendar_key', '=', calendarKey),
+        eb(
+          'id',
+          'in',
+          eb
+            .selectFrom('ticket_sla')
+            .select('ticket_id')
+            .where('workspace_id', '=', workspaceId)
+            .where('calendar_id', '=', calendarKey),
+        ),
+      ]),
+    )
+    .orderBy('id')
+    .execute();
+  const contexts = new Map<string, PolicyContext>();
+  for (const version of new Set(tickets.map((t) => t.policy_version)))
+    contexts.set(version, await sla.policyContext(workspaceId, version));
+
+  for (let start = 0; start < tickets.length; start += TICKETS_PER_TRANSACTION) {
+    const batch = tickets.slice(start, start + TICKETS_PER_TRANSACTION);
+    await inTicketTransaction(db, async (repo) => {
+      for (const ticket of batch) {
+        const ctx = contexts.get(ticket.policy_version);
+        if (!ctx) continue;
+        const events = toCoreEvents(await repo.events(ticket.id));
+        // The extended calendar frozen on the ticket at creation (migration 202611231500), like ticket.service.
+        const clocks = sla.clocks(ctx, { events, nowMs, extendedCalendarKey: ticket.extended_calendar_key });
+        await repo.replaceSla(ticket.id, slaRowsOf(ticket, clocks, nowMs));
+        await repo.setNextDue(ticket.id, nextDueOf(clocks));
+      }
+    });
+  }
+  return tickets.length;
+}

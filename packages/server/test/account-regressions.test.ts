@@ -1,0 +1,391 @@
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { buildApp } from '../src/app.ts';
+import { ManualClock } from '../src/clock.ts';
+import { createDatabase, type DatabaseHandle } from '../src/db/database.ts';
+import type { DialectName } from '../src/db/dialect.ts';
+import { createTestDatabase, describeDialect, DIALECTS } from './dialects.ts';
+import {
+  clockOf,
+  errorOf,
+  itemsOf,
+  objectOf,
+  PASSWORD,
+  startTestServer,
+  T0_MS,
+  ticketOf,
+  type TestServer,
+} from './server-harness.ts';
+
+/** Regressions for review findings F1, F2, F5, F7, F8, F9 and F12 (notes/review-findings.md). */
+
+const OTHER_HOURS = {
+  timeZone: 'Europe/Brussels',
+  week: {
+    mon: [['10:00', '12:00']],
+    tue: [['10:00', '12:00']],
+    wed: [['10:00', '12:00']],
+    thu: [['10:00', '12:00']],
+    fri: [['10:00', '12:00']],
+  },
+  holidays: [],
+  closed: [],
+  special: {},
+  businessDay: 'PT2H',
+};
+const LONG_HOURS = {
+  ...OTHER_HOURS,
+  week: {
+    mon: [['07:00', '22:00']],
+    tue: [['07:00', '22:00']],
+    wed: [['07:00', '22:00']],
+    thu: [['07:00', '22:00']],
+    fri: [['07:00', '22:00']],
+  },
+  businessDay: 'PT15H',
+};
+
+/** A database the health check cannot reach: a closed SQLite file, or a PostgreSQL port nobody listens on. */
+async function unreachableDatabase(
+  dialect: DialectName,
+): Promise<{ handle: DatabaseHandle; cleanup: () => void }> {
+  if (dialect === 'postgres') {
+    const handle = createDatabase({
+      dialect: 'postgres',
+      url: 'postgres://secret-user@127.0.0.1:1/secret-db',
+    });
+    return { handle, cleanup: () => undefined };
+  }
+  const testDb = await createTestDatabase('sqlite');
+  await testDb.handle.destroy();
+  return {
+    handle: testDb.handle,
+    cleanup: () => rmSync(testDb.env['ACCORD_DATA_DIR'] ?? '', { recursive: true, force: true }),
+  };
+}
+
+for (const dialect of DIALECTS) {
+  describeDialect(dialect, 'account and billing regressions', () => {
+    let server: TestServer;
+    let admin: string;
+    let agent: string;
+
+    beforeAll(async () => {
+      server = await startTestServer(dialect);
+      admin = await server.login('admin@acme.test');
+      agent = await server.login('agent@acme.test');
+    });
+    afterAll(async () => {
+      await server.close();
+    });
+
+    const hosting = { workspace: 'hosting-be' };
+
+    it('F1: an admin of one workspace cannot lock a shared account out of another workspace', async () => {
+      const created = await server.request(
+        'POST',
+        '/api/v1/users',
+        { email: 'admin2@acme.test', name: 'Second admin', password: PASSWORD, role: 'admin' },
+        { token: admin, ...hosting },
+      );
+      expect(created.status).toBe(201);
+      const admin2 = await server.login('admin2@acme.test');
+      const me = objectOf(await server.request('GET', '/api/v1/me', undefined, { token: admin, ...hosting }));
+      const adminId = String(me['id']);
+
+      // Renaming is global (the name shows in every workspace): refused unless the actor administers them all.
+      const rename = await server.request(
+        'PATCH',
+        `/api/v1/users/${adminId}`,
+        { name: 'pwned' },
+        { token: admin2 },
+      );
+      expect(rename.status).toBe(403);
+      expect(errorOf(rename).code).toBe('FORBIDDEN');
+
+      const disabled = await server.request(
+        'PATCH',
+        `/api/v1/users/${adminId}`,
+        { disabled: true },
+        { token: admin2 },
+      );
+      expect(disabled.status).toBe(200);
+      expect(objectOf(disabled)).toMatchObject({ disabled: true, name: 'admin' });
+
+      // Still an admin of the consulting workspace, no longer of hosting.
+      const consulting = await server.request('GET', '/api/v1/users', undefined, {
+        token: admin,
+        workspace: 'consulting-sa',
+      });
+      expect(consulting.status).toBe(200);
+      const inHosting = await server.request('GET', '/api/v1/users', undefined, { token: admin, ...hosting });
+      expect(inHosting.status).toBe(404);
+      expect(errorOf(inHosting).code).toBe('WORKSPACE_NOT_FOUND');
+
+      const enabled = await server.request(
+        'PATCH',
+        `/api/v1/users/${adminId}`,
+        { disabled: false },
+        { token: admin2 },
+      );
+      expect(objectOf(enabled)).toMatchObject({ disabled: false });
+      expect(
+        (await server.request('GET', '/api/v1/users', undefined, { token: admin, ...hosting })).status,
+      ).toBe(200);
+
+      // A user of this workspace only can still be renamed and disabled (and is then signed out of it).
+      const agentId = String(
+        objectOf(await server.request('GET', '/api/v1/me', undefined, { token: agent }))['id'],
+      );
+      const renamed = await server.request(
+        'PATCH',
+        `/api/v1/users/${agentId}`,
+        { name: 'Agent Renamed' },
+        { token: admin2 },
+      );
+      expect(objectOf(renamed)).toMatchObject({ name: 'Agent Renamed' });
+    });
+
+    it('F2: parallel wrong passwords cannot exceed the per-email limit', async () => {
+      const attempts = await Promise.all(
+        Array.from({ length: 12 }, () =>
+          server.request('POST', '/api/v1/auth/login', {
+            email: 'start@acme.test',
+            password: 'wrong password',
+          }),
+        ),
+      );
+      const statuses = attempts.map((r) => r.status);
+      expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(5);
+      expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(7);
+      expect(statuses.every((s) => s === 401 || s === 429)).toBe(true);
+    });
+
+    it('F7: concurrent creation of one email answers one 201 and 409s, never a 500', async () => {
+      const responses = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          server.request(
+            'POST',
+            '/api/v1/users',
+            { email: 'dup@acme.test', name: `Dup ${i}`, password: PASSWORD, role: 'agent' },
+            { token: admin, ...hosting },
+          ),
+        ),
+      );
+      const statuses = responses.map((r) => r.status).sort();
+      expect(statuses).toEqual([201, 409, 409, 409, 409, 409]);
+      for (const r of responses.filter((x) => x.status === 409)) expect(errorOf(r).code).toBe('EMAIL_TAKEN');
+      const listed = itemsOf(
+        await server.request('GET', '/api/v1/users', undefined, { token: admin, ...hosting }),
+      ).filter((u) => u['email'] === 'dup@acme.test');
+      expect(listed).toHaveLength(1);
+    });
+
+    it('F8: clients see only billable time of their organization, without the staff notes', async () => {
+      const client = await server.login('app@acme.test');
+      const ticket = ticketOf(
+        await server.request(
+          'POST',
+          '/api/v1/tickets',
+          {
+            subject: 'Plugin broken',
+            description: 'the shop plugin fails',
+            priority: 'P3',
+            category: 'application',
+            channel: 'ticket',
+          },
+          { token: client },
+        ),
+      );
+      expect(
+        (
+          await server.request('POST', `/api/v1/tickets/${ticket.id}/billing/time-and-materials`, undefined, {
+            token: client,
+          })
+        ).status,
+      ).toBe(200);
+      const log = (body: Record<string, unknown>) =>
+        server.request('POST', `/api/v1/tickets/${ticket.id}/time-entries`, body, { token: agent });
+      expect(
+        (await log({ minutes: 60, workDate: '2026-03-02', note: 'INTERNAL: billed fix', billable: true }))
+          .status,
+      ).toBe(201);
+      expect(
+        (
+          await log({
+            minutes: 30,
+            workDate: '2026-03-02',
+            note: 'INTERNAL: customer is difficult',
+            billable: false,
+          })
+        ).status,
+      ).toBe(201);
+
+      const staffView = itemsOf(
+        await server.request('GET', `/api/v1/time-entries?ticketId=${ticket.id}`, undefined, {
+          token: agent,
+        }),
+      );
+      expect(staffView.map((e) => e['note']).sort()).toEqual([
+        'INTERNAL: billed fix',
+        'INTERNAL: customer is difficult',
+      ]);
+
+      const clientList = await server.request('GET', '/api/v1/time-entries', undefined, { token: client });
+      expect(clientList.status).toBe(200);
+      expect(clientList.text).not.toContain('INTERNAL');
+      const clientView = itemsOf(clientList);
+      expect(clientView.map((e) => [e['minutes'], e['billable']])).toEqual([[60, true]]);
+      expect(clientView[0]).not.toHaveProperty('note');
+
+      const csv = await server.request('GET', '/api/v1/time-entries.csv', undefined, { token: client });
+      expect(csv.status).toBe(200);
+      expect(csv.text).not.toContain('INTERNAL');
+      expect(csv.text.trim().split('\r\n')).toHaveLength(2);
+    });
+
+    it('F9: an Idempotency-Key is not replayed across workspaces', async () => {
+      const body = {
+        subject: 'Cross workspace',
+        description: 'same key, other workspace',
+        priority: 'P3',
+        category: 'hosting',
+        channel: 'ticket',
+        organizationId: server.fixture.hosting.pro,
+      };
+      const headers = { 'idempotency-key': 'k-cross-1' };
+      const first = await server.request('POST', '/api/v1/tickets', body, {
+        token: admin,
+        headers,
+        ...hosting,
+      });
+      expect(first.status).toBe(201);
+      const other = await server.request('POST', '/api/v1/tickets', body, {
+        token: admin,
+        headers,
+        workspace: 'consulting-sa',
+      });
+      expect(other.headers.get('idempotent-replayed')).toBeNull();
+      expect(other.status).toBe(404);
+      expect(errorOf(other).code).toBe('ORGANIZATION_NOT_FOUND');
+      // The original workspace still replays.
+      const again = await server.request('POST', '/api/v1/tickets', body, {
+        token: admin,
+        headers,
+        ...hosting,
+      });
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      expect(objectOf(again)['id']).toBe(objectOf(first)['id']);
+    });
+
+    it('F5: editing a calendar recomputes the persisted clocks of the open tickets that use it', async () => {
+      // After the fixture's contracts (created at T0), so this contract is the current one.
+      server.clock.set(T0_MS + 60_000);
+      const put = (spec: unknown) =>
+        server.request(
+          'PUT',
+          '/api/v1/calendars/ext-regression',
+          { name: 'Extended', spec },
+          {
+            token: admin,
+            ...hosting,
+          },
+        );
+      expect((await put(LONG_HOURS)).status).toBe(200);
+      const contract = await server.request(
+        'POST',
+        `/api/v1/organizations/${server.fixture.hosting.surMesure}/contracts`,
+        { plan: 'sur-mesure', maintenanceContract: true, extendedCalendar: 'ext-regression' },
+        { token: admin, ...hosting },
+      );
+      expect(contract.status).toBe(201);
+      const create = async () =>
+        ticketOf(
+          await server.request(
+            'POST',
+            '/api/v1/tickets',
+            {
+              subject: 'Down',
+              description: 'site down',
+              priority: 'P1',
+              category: 'hosting',
+              channel: 'ticket',
+              organizationId: server.fixture.hosting.surMesure,
+            },
+            { token: agent },
+          ),
+        );
+      const before = await create();
+      const extended = before.sla.find((c) => c.calendar === 'ext-regression');
+      expect(extended).toBeDefined();
+      const metric = extended?.metric ?? '';
+
+      expect((await put(OTHER_HOURS)).status).toBe(200);
+      const fresh = await create();
+      const reread = ticketOf(
+        await server.request('GET', `/api/v1/tickets/${before.id}`, undefined, { token: agent }),
+      );
+      expect(clockOf(fresh, metric).dueAt).not.toBe(clockOf(before, metric).dueAt);
+      // Same creation instant, same calendar now: the old ticket's clock equals a new one's.
+      expect(clockOf(reread, metric).dueAt).toBe(clockOf(fresh, metric).dueAt);
+      const due = await server.request(
+        'GET',
+        `/api/v1/tickets?breachingBefore=${encodeURIComponent(clockOf(fresh, metric).dueAt ?? '')}&organizationId=${server.fixture.hosting.surMesure}`,
+        undefined,
+        { token: agent },
+      );
+      expect(due.status).toBe(200);
+    });
+
+    it('F12: /healthz answers a generic message, never the raw database error', async () => {
+      const broken = await unreachableDatabase(dialect);
+      const { app } = await buildApp({ database: broken.handle, clock: new ManualClock(T0_MS) });
+      try {
+        await app.listen({ host: '127.0.0.1', port: 0 });
+        const address = app.server.address();
+        if (address === null || typeof address === 'string') throw new Error('no port');
+        const res = await fetch(`http://127.0.0.1:${address.port}/healthz`);
+        expect(res.status).toBe(503);
+        const text = await res.text();
+        expect(JSON.parse(text)).toEqual({
+          status: 'error',
+          database: { dialect: expect.any(String), ok: false, error: 'database unavailable' },
+        });
+        expect(text).not.toMatch(/secret|ECONNREFUSED|not open/i);
+      } finally {
+        await app.close();
+        if (dialect === 'postgres') await broken.handle.destroy();
+        broken.cleanup();
+      }
+    });
+
+    it('F12: behind a trusted proxy (ACCORD_TRUST_PROXY) the session cookie is Secure for https', async () => {
+      const viaProxy = (s: TestServer) =>
+        s.request(
+          'POST',
+          '/api/v1/auth/login',
+          { email: 'cagent@acme.test', password: PASSWORD },
+          { headers: { 'x-forwarded-proto': 'https' } },
+        );
+      // Untrusted by default: a client cannot claim https for itself.
+      const direct = await viaProxy(server);
+      expect(direct.status).toBe(200);
+      expect(direct.headers.get('set-cookie') ?? '').not.toMatch(/;\s*Secure/i);
+
+      process.env['ACCORD_TRUST_PROXY'] = 'true';
+      let proxied: TestServer;
+      try {
+        proxied = await startTestServer(dialect);
+      } finally {
+        delete process.env['ACCORD_TRUST_PROXY'];
+      }
+      try {
+        const res = await viaProxy(proxied);
+        expect(res.status).toBe(200);
+        expect(res.headers.get('set-cookie') ?? '').toMatch(/;\s*Secure/i);
+      } finally {
+        await proxied.close();
+      }
+    });
+  });
+}
