@@ -81,22 +81,6 @@ export function createAuthRepository(db: Db) {
         .execute();
     },
 
-    findSessionByTokenHash: (tokenHash: string): Promise<SessionWithUser | undefined> =>
-      db
-        .selectFrom('sessions')
-        .innerJoin('users', 'users.id', 'sessions.user_id')
-        .select([
-          'sessions.id as sessionId',
-          'users.id as userId',
-          'users.email as email',
-          'users.name as name',
-          'sessions.expires_at as expiresAt',
-          'sessions.revoked_at as revokedAt',
-          'users.disabled_at as disabledAt',
-        ])
-        .where('sessions.token_hash', '=', tokenHash)
-        .executeTakeFirst(),
-
     /** The session, its user and their memberships in one round trip (every API request runs this). */
     findIdentityByTokenHash: async (
       tokenHash: string,

@@ -2,7 +2,7 @@ import { iso, requireRole } from '../access.ts';
 import { STAFF_ROLES, type Actor } from '../auth/actor.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/database.ts';
-import type { TimeEntryTable } from '../db/schema.ts';
+import type { QuoteTable, TimeEntryTable } from '../db/schema.ts';
 import { DomainError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { OrganizationRepository } from '../organizations/organization.repository.ts';
@@ -53,18 +53,7 @@ function timeEntryFor(actor: Actor) {
   };
 }
 
-type QuoteRow = {
-  id: string;
-  ticket_id: string;
-  amount_cents: number;
-  currency: string;
-  description: string;
-  status: string;
-  created_by: string;
-  created_at: number;
-  decided_by: string | null;
-  decided_at: number | null;
-};
+type QuoteRow = Omit<QuoteTable, 'workspace_id'>;
 
 function quoteDto(r: QuoteRow) {
   return {

@@ -48,26 +48,6 @@ export function createUserRepository(db: Db) {
     findByEmail: (email: string) =>
       db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst(),
 
-    insertUser: async (row: {
-      id: string;
-      email: string;
-      name: string;
-      passwordHash: string;
-      createdAtMs: number;
-    }): Promise<void> => {
-      await db
-        .insertInto('users')
-        .values({
-          id: row.id,
-          email: row.email,
-          name: row.name,
-          password_hash: row.passwordHash,
-          created_at: row.createdAtMs,
-          disabled_at: null,
-        })
-        .execute();
-    },
-
     /** The account and its first membership commit together: no account is ever left without a workspace. */
     insertUserWithMembership: async (row: {
       id: string;
