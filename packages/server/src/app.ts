@@ -36,11 +36,17 @@ export interface AppOptions {
   readonly bodyLimitBytes?: number;
   /** Serialize every response through zod as well and fail on a difference (default: on under tests). */
   readonly verifyResponses?: boolean;
+  /** Lifetime of resolved tokens in memory (ACCORD_AUTH_CACHE_MS; see auth/identity-cache.ts). */
+  readonly authCacheMs?: number;
 }
 
 /** Builds the whole server; `main.ts` listens, tests listen on port 0. */
 export async function buildApp(options: AppOptions): Promise<{ app: FastifyInstance; services: Services }> {
-  const services = createServices({ db: options.database.db, clock: options.clock });
+  const services = createServices({
+    db: options.database.db,
+    clock: options.clock,
+    ...(options.authCacheMs === undefined ? {} : { authCacheMs: options.authCacheMs }),
+  });
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimitBytes ?? 256 * 1024,

@@ -1,4 +1,5 @@
 import { buildApp } from './app.ts';
+import { authCacheMsFromEnv } from './auth/identity-cache.ts';
 import { systemClock } from './clock.ts';
 import { createDatabase, databaseConfigFromEnv } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
@@ -9,6 +10,14 @@ const host = env['HOST'] ?? '127.0.0.1';
 const port = Number(env['PORT'] ?? '3000');
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`accord: PORT must be an integer 0–65535, got '${env['PORT'] ?? ''}'`);
+  process.exit(2);
+}
+
+let authCacheMs: number;
+try {
+  authCacheMs = authCacheMsFromEnv(env['ACCORD_AUTH_CACHE_MS']);
+} catch (error) {
+  console.error(`accord: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(2);
 }
 
@@ -39,6 +48,7 @@ const { app } = await buildApp({
   database,
   clock: systemClock,
   logger: { level: env['LOG_LEVEL'] ?? 'info' },
+  authCacheMs,
 });
 const address = await app.listen({ host, port });
 console.log(

@@ -1,5 +1,6 @@
 import { createAuthRepository } from './auth/auth.repository.ts';
 import { createAuthService } from './auth/auth.service.ts';
+import { createIdentityCache, DEFAULT_AUTH_CACHE_MS } from './auth/identity-cache.ts';
 import { createBillingService } from './billing/billing.service.ts';
 import type { Clock } from './clock.ts';
 import type { Db } from './db/database.ts';
@@ -14,17 +15,33 @@ import { createUserService } from './users/user.service.ts';
 import { createWorkspaceService } from './workspaces/workspace.service.ts';
 
 /** All wiring in one place: repositories over the database, services over explicit dependencies. */
-export function createServices({ db, clock }: { db: Db; clock: Clock }) {
+export function createServices({
+  db,
+  clock,
+  authCacheMs = DEFAULT_AUTH_CACHE_MS,
+}: {
+  db: Db;
+  clock: Clock;
+  /** How long another instance's revocation may take to reach this one (identity-cache.ts); 0: no cache. */
+  authCacheMs?: number;
+}) {
   const organizationRepository = createOrganizationRepository(db);
   const sla = createSlaClockService({ db });
-  const auth = createAuthService({ auth: createAuthRepository(db), clock });
+  const identities = createIdentityCache(authCacheMs);
+  const auth = createAuthService({ auth: createAuthRepository(db), clock, identities });
   const workspaces = createWorkspaceService({ db, sla, clock });
   const organizations = createOrganizationService({ organizations: organizationRepository, sla, clock });
-  const users = createUserService({
+  const userService = createUserService({
     users: createUserRepository(db),
     organizations: organizationRepository,
     clock,
   });
+  // Accounts and memberships change who a token stands for: this instance stops answering from its cache at once.
+  const users: typeof userService = {
+    ...userService,
+    create: (...args) => userService.create(...args).finally(() => identities.forgetAll()),
+    update: (...args) => userService.update(...args).finally(() => identities.forgetAll()),
+  };
   const tickets = createTicketService({
     db,
     tickets: createTicketRepository(db),

@@ -1,9 +1,11 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
+import { createAuthRepository } from '../src/auth/auth.repository.ts';
 import { ManualClock } from '../src/clock.ts';
 import { createDatabase, type DatabaseHandle } from '../src/db/database.ts';
 import type { DialectName } from '../src/db/dialect.ts';
+import { newId } from '../src/ids.ts';
 import { createTestDatabase, describeDialect, DIALECTS } from './dialects.ts';
 import {
   clockOf,
@@ -17,7 +19,10 @@ import {
   type TestServer,
 } from './server-harness.ts';
 
-/** Regressions for review findings F1, F2, F5, F7, F8, F9 and F12 (notes/review-findings.md). */
+/**
+ * Regressions for review findings F1, F2, F5, F7, F8, F9 and F12 (notes/review-findings.md), and for the later
+ * review's login lockout, attachments on closed tickets and cross-workspace email probing.
+ */
 
 const OTHER_HOURS = {
   timeZone: 'Europe/Brussels',
@@ -80,6 +85,18 @@ for (const dialect of DIALECTS) {
     });
 
     const hosting = { workspace: 'hosting-be' };
+
+    /** A second server that believes X-Forwarded-For, so a test can sign in from several client addresses. */
+    async function startProxiedServer(): Promise<TestServer> {
+      process.env['ACCORD_TRUST_PROXY'] = 'true';
+      try {
+        return await startTestServer(dialect);
+      } finally {
+        delete process.env['ACCORD_TRUST_PROXY'];
+      }
+    }
+    const loginFrom = (s: TestServer, ip: string, email: string, password: string) =>
+      s.request('POST', '/api/v1/auth/login', { email, password }, { headers: { 'x-forwarded-for': ip } });
 
     it('F1: an admin of one workspace cannot lock a shared account out of another workspace', async () => {
       const created = await server.request(
@@ -159,6 +176,208 @@ for (const dialect of DIALECTS) {
       expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(5);
       expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(7);
       expect(statuses.every((s) => s === 401 || s === 429)).toBe(true);
+    });
+
+    it("login limits: wrong passwords from one address do not lock the account's owner out from another", async () => {
+      const proxied = await startProxiedServer();
+      try {
+        const email = 'pro@acme.test';
+        const guesses: number[] = [];
+        for (let i = 0; i < 6; i++)
+          guesses.push((await loginFrom(proxied, '203.0.113.1', email, 'wrong password')).status);
+        expect(guesses).toEqual([401, 401, 401, 401, 401, 429]);
+
+        const owner = await loginFrom(proxied, '203.0.113.2', email, PASSWORD);
+        expect(owner.status).toBe(200);
+
+        const guesser = await loginFrom(proxied, '203.0.113.1', email, PASSWORD);
+        expect(guesser.status).toBe(429);
+        expect(errorOf(guesser).code).toBe('TOO_MANY_ATTEMPTS');
+      } finally {
+        await proxied.close();
+      }
+    });
+
+    it('login limits: guesses spread over many addresses still meet a per-email ceiling', async () => {
+      const proxied = await startProxiedServer();
+      try {
+        const email = 'classique@acme.test';
+        // 100 failures per email per window, 5 per (email, address): 20 addresses reach the ceiling. The first 18
+        // addresses' failures are recorded directly (100 real guesses cost 100 scrypt hashes), the last 2 guess.
+        const auth = createAuthRepository(proxied.services.db);
+        for (let i = 0; i < 90; i++)
+          await auth.recordAttempt({
+            id: newId(),
+            email,
+            ip: `198.51.100.${Math.floor(i / 5)}`,
+            success: false,
+            atMs: proxied.clock.nowMs(),
+          });
+        const statuses = await Promise.all(
+          Array.from(
+            { length: 10 },
+            async (_, i) =>
+              (await loginFrom(proxied, `198.51.100.${18 + Math.floor(i / 5)}`, email, 'wrong password'))
+                .status,
+          ),
+        );
+        expect(statuses).toEqual(Array.from({ length: 10 }, () => 401));
+        const beyond = await loginFrom(proxied, '198.51.100.250', email, PASSWORD);
+        expect(beyond.status).toBe(429);
+        expect(errorOf(beyond).code).toBe('TOO_MANY_ATTEMPTS');
+        // The window passes: the account opens again.
+        proxied.clock.set(proxied.clock.nowMs() + 15 * 60_000 + 1);
+        expect((await loginFrom(proxied, '198.51.100.250', email, PASSWORD)).status).toBe(200);
+      } finally {
+        await proxied.close();
+      }
+    });
+
+    it('attachments: a closed ticket refuses attachments and stores nothing', async () => {
+      const client = await server.login('pro@acme.test');
+      const ticket = ticketOf(
+        await server.request(
+          'POST',
+          '/api/v1/tickets',
+          {
+            subject: 'Closed soon',
+            description: 'to be closed',
+            priority: 'P3',
+            category: 'application',
+            channel: 'ticket',
+          },
+          { token: client },
+        ),
+      );
+      const resolved = ticketOf(
+        await server.request(
+          'PATCH',
+          `/api/v1/tickets/${ticket.id}`,
+          { version: ticket.version, status: 'resolved' },
+          { token: agent },
+        ),
+      );
+      const closed = ticketOf(
+        await server.request(
+          'PATCH',
+          `/api/v1/tickets/${ticket.id}`,
+          { version: resolved.version, status: 'closed' },
+          { token: client },
+        ),
+      );
+      expect(closed.status).toBe('closed');
+
+      for (const token of [client, agent]) {
+        const upload = await server.request(
+          'POST',
+          `/api/v1/tickets/${ticket.id}/attachments`,
+          {
+            filename: 'late.txt',
+            contentType: 'text/plain',
+            contentBase64: Buffer.from('one more thing').toString('base64'),
+          },
+          { token },
+        );
+        expect(upload.status).toBe(422);
+        expect(errorOf(upload)).toMatchObject({
+          code: 'INVALID_TRANSITION',
+          message: 'this ticket is closed; open a new one',
+        });
+      }
+      const listed = itemsOf(
+        await server.request('GET', `/api/v1/tickets/${ticket.id}/attachments`, undefined, { token: agent }),
+      );
+      expect(listed).toEqual([]);
+      const stored = await server.services.db
+        .selectFrom('attachments')
+        .select('id')
+        .where('ticket_id', '=', ticket.id)
+        .execute();
+      expect(stored).toEqual([]);
+      const after = ticketOf(
+        await server.request('GET', `/api/v1/tickets/${ticket.id}`, undefined, { token: agent }),
+      );
+      expect(after.version).toBe(closed.version);
+    });
+
+    it("users: adding another workspace's account joins it here without revealing it existed", async () => {
+      // An admin of hosting only; cother@ belongs to consulting only.
+      expect(
+        (
+          await server.request(
+            'POST',
+            '/api/v1/users',
+            { email: 'hosting-admin@acme.test', name: 'Hosting admin', password: PASSWORD, role: 'admin' },
+            { token: admin, ...hosting },
+          )
+        ).status,
+      ).toBe(201);
+      const hostingAdmin = await server.login('hosting-admin@acme.test');
+      const add = (email: string) =>
+        server.request(
+          'POST',
+          '/api/v1/users',
+          { email, name: 'Chosen by B', password: 'another password 123', role: 'agent' },
+          { token: hostingAdmin },
+        );
+
+      // Later than the fixture's accounts were made, so an account's own age would show.
+      server.clock.advance(3_600_000);
+      const existing = await add('cother@acme.test');
+      const fresh = await add('brand-new@acme.test');
+      expect(existing.status).toBe(201);
+      expect(existing.status).toBe(fresh.status);
+      const shape = (res: typeof fresh) =>
+        Object.entries(objectOf(res))
+          .map(([k, v]) => `${k}:${v === null ? 'null' : typeof v}`)
+          .sort();
+      expect(shape(existing)).toEqual(shape(fresh));
+      // Dated from joining this workspace, like the new account: not the existing account's own (older) creation.
+      expect(objectOf(existing)['createdAt']).toBe(objectOf(fresh)['createdAt']);
+      expect(objectOf(existing)).toMatchObject({
+        email: 'cother@acme.test',
+        role: 'agent',
+        organizationId: null,
+        disabled: false,
+      });
+
+      // The account keeps its own password and name, and now sees both workspaces.
+      expect((await loginFrom(server, '127.0.0.1', 'cother@acme.test', 'another password 123')).status).toBe(
+        401,
+      );
+      const token = await server.login('cother@acme.test');
+      const me = objectOf(await server.request('GET', '/api/v1/me', undefined, { token }));
+      expect(me['name']).toBe('cother');
+      expect(me['memberships']).toEqual([
+        {
+          workspace: 'consulting-sa',
+          workspaceName: 'Consulting',
+          role: 'client',
+          organizationId: server.fixture.consulting.otherOrg,
+        },
+        { workspace: 'hosting-be', workspaceName: 'Hosting', role: 'agent', organizationId: null },
+      ]);
+
+      // Already a member here: that reveals nothing new.
+      const again = await add('cother@acme.test');
+      expect(again.status).toBe(409);
+      expect(errorOf(again).code).toBe('EMAIL_TAKEN');
+    });
+
+    it("users: concurrent additions of another workspace's account answer one 201 and 409s", async () => {
+      const responses = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          server.request(
+            'POST',
+            '/api/v1/users',
+            { email: 'consultant@acme.test', name: `Dup ${i}`, password: PASSWORD, role: 'agent' },
+            { token: admin, ...hosting },
+          ),
+        ),
+      );
+      const statuses = responses.map((r) => r.status).sort();
+      expect(statuses).toEqual([201, 409, 409, 409, 409, 409]);
+      for (const r of responses.filter((x) => x.status === 409)) expect(errorOf(r).code).toBe('EMAIL_TAKEN');
     });
 
     it('F7: concurrent creation of one email answers one 201 and 409s, never a 500', async () => {

@@ -170,7 +170,7 @@ async function seedFixture(services: Services): Promise<Fixture> {
 /** The real server, on a random loopback port, over a fresh database of `dialect`. */
 export async function startTestServer(
   dialect: DialectName,
-  options: { startMs?: number; bodyLimitBytes?: number } = {},
+  options: { startMs?: number; bodyLimitBytes?: number; authCacheMs?: number } = {},
 ): Promise<TestServer> {
   const testDb = await createTestDatabase(dialect);
   const clock = new ManualClock(options.startMs ?? T0_MS);
@@ -178,6 +178,7 @@ export async function startTestServer(
     database: testDb.handle,
     clock,
     bodyLimitBytes: options.bodyLimitBytes,
+    authCacheMs: options.authCacheMs,
   });
   const fixture = await seedFixture(services);
   await app.listen({ host: '127.0.0.1', port: 0 });

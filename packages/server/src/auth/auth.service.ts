@@ -4,13 +4,19 @@ import { DomainError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { Actor, Identity } from './actor.ts';
 import type { AuthRepository } from './auth.repository.ts';
+import { createIdentityCache, type IdentityCache } from './identity-cache.ts';
 import { UNKNOWN_USER_HASH, verifyPassword } from './password.ts';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 export const SESSION_TTL_MS = 30 * DAY_MS;
-/** Failed logins tolerated per email (and, more loosely, per client address) within the window. */
-export const LOGIN_LIMITS = { windowMs: 15 * MINUTE_MS, perEmail: 5, perIp: 50 } as const;
+/**
+ * Failed logins tolerated within the window. The tight limit is per (email, client address): a guesser is throttled
+ * while the account's owner, signing in from elsewhere, is not locked out by someone else's wrong passwords. Per
+ * address across emails stops one client from spraying many accounts; the loose per-email ceiling across all
+ * addresses only slows guessing spread over many addresses (reaching it does lock the account for the window).
+ */
+export const LOGIN_LIMITS = { windowMs: 15 * MINUTE_MS, perEmailAndIp: 5, perIp: 50, perEmail: 100 } as const;
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -23,9 +29,11 @@ function newToken(prefix: string): string {
 export interface AuthServiceDeps {
   readonly auth: AuthRepository;
   readonly clock: Clock;
+  /** Recently resolved tokens (see identity-cache.ts); none by default. */
+  readonly identities?: IdentityCache;
 }
 
-export function createAuthService({ auth, clock }: AuthServiceDeps) {
+export function createAuthService({ auth, clock, identities = createIdentityCache(0) }: AuthServiceDeps) {
   return {
     /** Rate-limited in the database so the limit holds across server instances. */
     async login(input: { email: string; password: string; ip: string }) {
@@ -33,14 +41,19 @@ export function createAuthService({ auth, clock }: AuthServiceDeps) {
       const nowMs = clock.nowMs();
       const sinceMs = nowMs - LOGIN_LIMITS.windowMs;
       // Count-then-verify lets parallel guesses all pass the check during the slow hash: the attempt is recorded
-      // as failed first and counted with the others, so at most `perEmail` guesses are ever verified per window.
+      // as failed first and counted with the others, so no limit is ever exceeded by verified guesses per window.
       const attemptId = newId();
       await auth.recordAttempt({ id: attemptId, email, ip: input.ip, success: false, atMs: nowMs });
-      const [byEmail, byIp] = await Promise.all([
-        auth.countFailedAttempts({ email, sinceMs }),
+      const [byEmailAndIp, byIp, byEmail] = await Promise.all([
+        auth.countFailedAttempts({ email, ip: input.ip, sinceMs }),
         auth.countFailedAttempts({ ip: input.ip, sinceMs }),
+        auth.countFailedAttempts({ email, sinceMs }),
       ]);
-      if (byEmail > LOGIN_LIMITS.perEmail || byIp > LOGIN_LIMITS.perIp) {
+      if (
+        byEmailAndIp > LOGIN_LIMITS.perEmailAndIp ||
+        byIp > LOGIN_LIMITS.perIp ||
+        byEmail > LOGIN_LIMITS.perEmail
+      ) {
         // A refused attempt was never verified: it does not extend the lockout.
         await auth.deleteAttempt(attemptId);
         throw new DomainError(
@@ -69,9 +82,13 @@ export function createAuthService({ auth, clock }: AuthServiceDeps) {
     },
 
     async authenticate(token: string): Promise<Identity> {
-      const found = await auth.findIdentityByTokenHash(hashToken(token));
-      const session = found?.session;
+      const tokenHash = hashToken(token);
       const nowMs = clock.nowMs();
+      const cached = identities.get(tokenHash);
+      if (cached !== undefined && (cached.expiresAtMs === null || cached.expiresAtMs > nowMs))
+        return cached.identity;
+      const found = await auth.findIdentityByTokenHash(tokenHash);
+      const session = found?.session;
       if (
         !session ||
         session.revokedAt !== null ||
@@ -84,21 +101,27 @@ export function createAuthService({ auth, clock }: AuthServiceDeps) {
         );
       }
       const memberships = found?.memberships ?? [];
-      return {
+      const identity = {
         userId: session.userId,
         email: session.email,
         name: session.name,
         sessionId: session.sessionId,
         memberships,
       };
+      identities.set(tokenHash, { identity, expiresAtMs: session.expiresAt });
+      return identity;
     },
 
     async logout(identity: Identity): Promise<void> {
-      await auth.revokeSession({
-        sessionId: identity.sessionId,
-        userId: identity.userId,
-        atMs: clock.nowMs(),
-      });
+      try {
+        await auth.revokeSession({
+          sessionId: identity.sessionId,
+          userId: identity.userId,
+          atMs: clock.nowMs(),
+        });
+      } finally {
+        identities.forgetAll();
+      }
     },
 
     async createApiToken(identity: Identity, input: { name: string; expiresInDays?: number | undefined }) {
@@ -130,12 +153,14 @@ export function createAuthService({ auth, clock }: AuthServiceDeps) {
     },
 
     async revokeApiToken(identity: Identity, tokenId: string): Promise<void> {
-      const revoked = await auth.revokeSession({
-        sessionId: tokenId,
-        userId: identity.userId,
-        atMs: clock.nowMs(),
-        kind: 'api',
-      });
+      const revoked = await auth
+        .revokeSession({
+          sessionId: tokenId,
+          userId: identity.userId,
+          atMs: clock.nowMs(),
+          kind: 'api',
+        })
+        .finally(() => identities.forgetAll());
       if (!revoked) throw new DomainError('TOKEN_NOT_FOUND', 'no such active API token');
     },
   };

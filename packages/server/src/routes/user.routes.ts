@@ -15,7 +15,7 @@ const userSchema = z
     organizationId: z.string().nullable(),
     disabled: z.boolean(),
     disabledAt: instant.nullable(),
-    createdAt: instant,
+    createdAt: instant.describe('When the account joined this workspace'),
   })
   .meta({ id: 'User' });
 
@@ -40,10 +40,19 @@ export function userRoutes({ users }: Services): FastifyPluginAsyncZod {
         schema: {
           tags: ['users'],
           summary: 'Create an account in this workspace (admin)',
+          description:
+            'Accounts are global and memberships per workspace. When the email already has an account in another ' +
+            'workspace, that account joins this one with the given role and organization, keeps its own password ' +
+            'and name (`name` and `password` are ignored), and the answer is the same 201. 409 EMAIL_TAKEN only ' +
+            'when the email is already a member of this workspace.',
           body: z.strictObject({
             email: z.email().max(320),
             name: z.string().trim().min(1).max(200),
-            password: z.string().min(1).max(256),
+            password: z
+              .string()
+              .min(1)
+              .max(256)
+              .describe('For a new account; ignored when the email already has an account elsewhere'),
             role: z.enum(ROLES),
             organizationId: uuid.nullable().optional(),
           }),

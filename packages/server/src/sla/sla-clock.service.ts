@@ -178,34 +178,58 @@ export function createSlaClockService({ db }: { db: Db }) {
     return resolver;
   }
 
+  async function loadContext(workspaceId: string, version: string | undefined): Promise<PolicyContext> {
+    const row = await db
+      .selectFrom('policy_versions')
+      .innerJoin('workspaces', 'workspaces.id', 'policy_versions.workspace_id')
+      .select(['policy_versions.version', 'policy_versions.policy_json'])
+      .where('policy_versions.workspace_id', '=', workspaceId)
+      .$if(version === undefined, (qb) =>
+        qb.whereRef('policy_versions.version', '=', 'workspaces.policy_version'),
+      )
+      .$if(version !== undefined, (qb) => qb.where('policy_versions.version', '=', version ?? ''))
+      .executeTakeFirst();
+    if (!row) throw new DomainError('WORKSPACE_NOT_FOUND', 'workspace has no policy');
+    const policy = cachedPolicy(row.policy_json);
+    return {
+      workspaceId,
+      version: row.version,
+      policy,
+      calendars: await calendarResolver(workspaceId, policy),
+    };
+  }
+
+  function knows(ctx: PolicyContext, calendarKey: string): boolean {
+    try {
+      ctx.calendars(calendarKey);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   return {
-    /** The workspace's current policy, or the version a ticket was opened under. */
     /**
      * The workspace's current policy, or the version a ticket was opened under, with its calendars. Cached for
      * CONTEXT_TTL_MS (policy versions never change; calendars may, and this process forgets them on every edit).
+     * `calendarKey`: a calendar the caller needs (a contract's extended hours); a cached context that does not know
+     * it is reloaded at once, so a calendar created through another instance is usable immediately.
      */
-    async policyContext(workspaceId: string, version?: string): Promise<PolicyContext> {
+    async policyContext(
+      workspaceId: string,
+      version?: string,
+      options: { calendarKey?: string | null } = {},
+    ): Promise<PolicyContext> {
       const key = `${workspaceId}\u0000${version ?? ''}`;
       const cached = contextCache.get(key);
-      if (cached !== undefined && cached.expiresAt > performance.now()) return cached.ctx;
-      const row = await db
-        .selectFrom('policy_versions')
-        .innerJoin('workspaces', 'workspaces.id', 'policy_versions.workspace_id')
-        .select(['policy_versions.version', 'policy_versions.policy_json'])
-        .where('policy_versions.workspace_id', '=', workspaceId)
-        .$if(version === undefined, (qb) =>
-          qb.whereRef('policy_versions.version', '=', 'workspaces.policy_version'),
-        )
-        .$if(version !== undefined, (qb) => qb.where('policy_versions.version', '=', version ?? ''))
-        .executeTakeFirst();
-      if (!row) throw new DomainError('WORKSPACE_NOT_FOUND', 'workspace has no policy');
-      const policy = cachedPolicy(row.policy_json);
-      const ctx = {
-        workspaceId,
-        version: row.version,
-        policy,
-        calendars: await calendarResolver(workspaceId, policy),
-      };
+      const wanted = options.calendarKey;
+      if (
+        cached !== undefined &&
+        cached.expiresAt > performance.now() &&
+        (wanted == null || knows(cached.ctx, wanted))
+      )
+        return cached.ctx;
+      const ctx = await loadContext(workspaceId, version);
       contextCache.set(key, { ctx, expiresAt: performance.now() + CONTEXT_TTL_MS });
       return ctx;
     },

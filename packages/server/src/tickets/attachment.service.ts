@@ -21,6 +21,11 @@ export const ALLOWED_ATTACHMENT_TYPES = [
   'application/zip',
 ] as const;
 
+/** As for comments: a closed ticket is final, follow-ups go in a new one. */
+function closedTicket(): DomainError {
+  return new DomainError('INVALID_TRANSITION', 'this ticket is closed; open a new one');
+}
+
 export interface AttachmentServiceDeps {
   readonly db: Db;
   readonly tickets: TicketService;
@@ -35,6 +40,7 @@ export function createAttachmentService({ db, tickets, clock }: AttachmentServic
       input: { filename: string; contentType: string; contentBase64: string },
     ) {
       const ticket = await tickets.visibleTicket(actor, ticketId);
+      if (ticket.status === 'closed') throw closedTicket();
       if (!(ALLOWED_ATTACHMENT_TYPES as readonly string[]).includes(input.contentType)) {
         throw new DomainError(
           'ATTACHMENT_TYPE_NOT_ALLOWED',
@@ -51,11 +57,15 @@ export function createAttachmentService({ db, tickets, clock }: AttachmentServic
       const nowMs = clock.nowMs();
       const id = newId();
       await db.transaction().execute(async (trx) => {
-        await trx
+        // Re-checked by the update that takes the row lock: a close committed since the read above wins, and
+        // throwing here rolls the transaction back before any attachment row is written.
+        const touched = await trx
           .updateTable('tickets')
           .set({ updated_at: nowMs, version: (eb) => eb('version', '+', 1) })
           .where('id', '=', ticket.id)
-          .execute();
+          .where('status', '!=', 'closed')
+          .executeTakeFirst();
+        if (Number(touched.numUpdatedRows) === 0) throw closedTicket();
         await trx
           .insertInto('attachments')
           .values({

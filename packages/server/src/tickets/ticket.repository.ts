@@ -79,7 +79,21 @@ function sortColumn(sort: TicketSort) {
   }
 }
 
-export function sortKeyOf(row: TicketRow, sort: TicketSort): string | number {
+/** What a list query returns per ticket: enough to know its current version and to cut a cursor after it. */
+export const TICKET_KEY_COLUMNS = [
+  'tickets.id',
+  'tickets.version',
+  'tickets.created_at',
+  'tickets.updated_at',
+  'tickets.priority',
+  'tickets.next_due_at',
+] as const;
+export type TicketKeyRow = Pick<
+  TicketRow,
+  'id' | 'version' | 'created_at' | 'updated_at' | 'priority' | 'next_due_at'
+>;
+
+export function sortKeyOf(row: TicketKeyRow, sort: TicketSort): string | number {
   switch (sort.replace('-', '')) {
     case 'updatedAt':
       return row.updated_at;
@@ -109,7 +123,25 @@ export function createTicketRepository(db: Db) {
       return rows[0];
     },
 
-    list: async (opts: TicketListOptions): Promise<TicketRow[]> => {
+    /** The whole rows of some tickets of a workspace (any order; missing ids are left out). */
+    findMany: async (workspaceId: string, ids: readonly string[]): Promise<TicketRow[]> => {
+      if (ids.length === 0) return [];
+      const { rows } = await runPrepared(
+        db,
+        `tickets.findMany:${ids.length}`,
+        (p) =>
+          db
+            .selectFrom('tickets')
+            .selectAll()
+            .where('workspace_id', '=', p<string>('workspaceId'))
+            .where('id', 'in', p.list<string>('ids', ids.length)),
+        { workspaceId, ids },
+      );
+      return rows;
+    },
+
+    /** The keys of a page of tickets (see TicketSnapshotCache: the rest of each ticket is read only when needed). */
+    list: async (opts: TicketListOptions): Promise<TicketKeyRow[]> => {
       const column = sortColumn(opts.sort);
       const desc = opts.sort.startsWith('-');
       const statuses = opts.statuses ?? [];
@@ -133,7 +165,7 @@ export function createTicketRepository(db: Db) {
         (p) =>
           db
             .selectFrom('tickets')
-            .selectAll('tickets')
+            .select(TICKET_KEY_COLUMNS)
             .where('tickets.workspace_id', '=', p<string>('workspaceId'))
             .$if(opts.organizationId !== undefined, (qb) =>
               qb.where('tickets.organization_id', '=', p<string>('organizationId')),
@@ -287,6 +319,18 @@ export function createTicketRepository(db: Db) {
       await db
         .updateTable('tickets')
         .set({ ...patch, version: sql<number>`version + 1` })
+        .where('id', '=', id)
+        .execute();
+    },
+
+    /**
+     * A change that rewrote stored data of the ticket without a change of its own (clocks recomputed after a calendar
+     * edit): the version still moves, as every reader and cache keys on it.
+     */
+    bumpVersion: async (id: string): Promise<void> => {
+      await db
+        .updateTable('tickets')
+        .set({ version: sql<number>`version + 1` })
         .where('id', '=', id)
         .execute();
     },

@@ -21,10 +21,12 @@ import {
   sortKeyOf,
   type NewEvent,
   type TicketEventRow,
+  type TicketKeyRow,
   type TicketRepository,
   type TicketRow,
   type TicketSort,
 } from './ticket.repository.ts';
+import { createTicketSnapshotCache, type TicketSnapshot } from './ticket-snapshot-cache.ts';
 import { nextDueOf, slaRowsOf } from './ticket-sla.ts';
 
 /** The status workflow; `resolved → open` is a reopen, `closed` is final. */
@@ -176,6 +178,8 @@ export interface TicketServiceDeps {
 }
 
 export function createTicketService({ db, tickets, organizations, sla, clock }: TicketServiceDeps) {
+  const snapshotCache = createTicketSnapshotCache();
+
   /** Another organization's ticket, or another workspace's, is "not found": its existence is not revealed. */
   async function visibleTicket(actor: Actor, id: string): Promise<TicketRow> {
     const row = await tickets.find(actor.workspaceId, id);
@@ -191,7 +195,9 @@ export function createTicketService({ db, tickets, organizations, sla, clock }: 
    * pinned at creation: a later contract must not rewrite the business time already elapsed on the ticket.
    */
   async function changeContext(ticket: TicketRow) {
-    const ctx = await sla.policyContext(ticket.workspace_id, ticket.policy_version);
+    const ctx = await sla.policyContext(ticket.workspace_id, ticket.policy_version, {
+      calendarKey: ticket.extended_calendar_key,
+    });
     return { ctx, extendedKey: ticket.extended_calendar_key };
   }
 
@@ -225,25 +231,76 @@ export function createTicketService({ db, tickets, organizations, sla, clock }: 
     await repo.setNextDue(ticket.id, nextDueOf(clocks));
   }
 
+  /** Each row's snapshot at the row's version: from the cache, else its clocks and tags read (and cached). */
+  async function snapshotsOf(rows: readonly TicketRow[]): Promise<TicketSnapshot[]> {
+    const snapshots = new Array<TicketSnapshot | undefined>(rows.length);
+    const missing: TicketRow[] = [];
+    rows.forEach((row, i) => {
+      const cached = snapshotCache.get(row.id, row.version);
+      if (cached === undefined) missing.push(row);
+      else snapshots[i] = cached;
+    });
+    if (missing.length > 0) {
+      const ids = missing.map((r) => r.id);
+      const [slaRows, tags] = await Promise.all([tickets.slaFor(ids), tickets.tagsFor(ids)]);
+      const fresh = new Map<string, TicketSnapshot>();
+      for (const row of missing) {
+        const snapshot = { row, sla: slaRows.get(row.id) ?? [], tags: tags.get(row.id) ?? [] };
+        fresh.set(row.id, snapshot);
+        snapshotCache.set(snapshot);
+      }
+      rows.forEach((row, i) => (snapshots[i] ??= fresh.get(row.id)));
+    }
+    return snapshots.filter((s) => s !== undefined);
+  }
+
+  /** The snapshots of a page of keys, reading whole rows only for tickets not cached at their current version. */
+  async function snapshotsOfKeys(
+    workspaceId: string,
+    keys: readonly TicketKeyRow[],
+  ): Promise<TicketSnapshot[]> {
+    const missing = keys.filter((k) => snapshotCache.get(k.id, k.version) === undefined).map((k) => k.id);
+    const fetched = new Map(
+      (await snapshotsOf(await tickets.findMany(workspaceId, missing))).map((s) => [s.row.id, s]),
+    );
+    const out: TicketSnapshot[] = [];
+    for (const key of keys) {
+      // A ticket changed since the keys were read comes back newer, as a later read would show it.
+      const snapshot = snapshotCache.get(key.id, key.version) ?? fetched.get(key.id);
+      if (snapshot !== undefined) out.push(snapshot);
+    }
+    return out;
+  }
+
   /**
    * DTOs with the clocks as of now: the persisted clocks (computed by the core at the ticket's last change) advanced
    * to now. Replaying every ticket's history through the core on each read would cost ~0.1 ms per ticket.
    */
   async function withClocks(actor: Actor, rows: readonly TicketRow[]): Promise<TicketDto[]> {
-    if (rows.length === 0) return [];
+    return dtosOf(actor, await snapshotsOf(rows));
+  }
+
+  async function dtosOf(actor: Actor, snapshots: readonly TicketSnapshot[]): Promise<TicketDto[]> {
+    if (snapshots.length === 0) return [];
     const nowMs = clock.nowMs();
-    const ids = rows.map((r) => r.id);
-    const [slaRows, tags] = await Promise.all([tickets.slaFor(ids), tickets.tagsFor(ids)]);
     const contexts = new Map<string, PolicyContext>();
-    for (const version of new Set(rows.map((r) => r.policy_version))) {
-      contexts.set(version, await sla.policyContext(actor.workspaceId, version));
+    const contextKey = (row: TicketRow) => `${row.policy_version}\u0000${row.extended_calendar_key ?? ''}`;
+    for (const { row } of snapshots) {
+      const key = contextKey(row);
+      if (!contexts.has(key))
+        contexts.set(
+          key,
+          await sla.policyContext(actor.workspaceId, row.policy_version, {
+            calendarKey: row.extended_calendar_key,
+          }),
+        );
     }
-    return rows.map((row) => {
-      const ctx = contexts.get(row.policy_version);
-      if (!ctx) return ticketDto(row, tags.get(row.id) ?? [], []);
+    return snapshots.map(({ row, sla: slaRows, tags }) => {
+      const ctx = contexts.get(contextKey(row));
+      if (!ctx) return ticketDto(row, [...tags], []);
       const paused = (ctx.policy.pauseStatuses as readonly string[]).includes(row.status);
       const order = (metric: string) => (ctx.policy.metrics as readonly string[]).indexOf(metric);
-      const clocks = (slaRows.get(row.id) ?? [])
+      const clocks = slaRows
         .map((r) =>
           projectClock(
             {
@@ -267,7 +324,7 @@ export function createTicketService({ db, tickets, organizations, sla, clock }: 
           ),
         )
         .sort((a, b) => order(a.metric) - order(b.metric));
-      return ticketDto(row, tags.get(row.id) ?? [], clocks);
+      return ticketDto(row, [...tags], clocks);
     });
   }
 
@@ -328,9 +385,9 @@ export function createTicketService({ db, tickets, organizations, sla, clock }: 
           'NO_CONTRACT',
           `${organization.name} has no contract: an admin must add one before tickets can be opened`,
         );
-      const ctx = await sla.policyContext(actor.workspaceId);
-      const nowMs = clock.nowMs();
       const extendedKey = contract.extended_calendar_key;
+      const ctx = await sla.policyContext(actor.workspaceId, undefined, { calendarKey: extendedKey });
+      const nowMs = clock.nowMs();
       sla.checkPriority(ctx, input.priority);
       sla.checkChannel(ctx, {
         plan: contract.plan,
@@ -438,7 +495,7 @@ export function createTicketService({ db, tickets, organizations, sla, clock }: 
       const page = rows.slice(0, input.limit);
       const last = page.at(-1);
       return {
-        items: await withClocks(actor, page),
+        items: await dtosOf(actor, await snapshotsOfKeys(actor.workspaceId, page)),
         nextCursor:
           rows.length > input.limit && last
             ? encodeCursor(input.sort, sortKeyOf(last, input.sort), last.id)

@@ -56,6 +56,8 @@ export async function recomputeClocksOnCalendar(
         const clocks = sla.clocks(ctx, { events, nowMs, extendedCalendarKey: ticket.extended_calendar_key });
         await repo.replaceSla(ticket.id, slaRowsOf(ticket, clocks, nowMs));
         await repo.setNextDue(ticket.id, nextDueOf(clocks));
+        // Its representation changed (due instants): an ETag, and the snapshot cache keyed on the version, must move.
+        await repo.bumpVersion(ticket.id);
       }
     });
   }
