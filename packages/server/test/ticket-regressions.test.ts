@@ -443,5 +443,82 @@ for (const dialect of DIALECTS) {
         });
       });
     });
+
+    describe('closed tickets, tags', () => {
+      const patch = (id: string, version: number, body: Record<string, unknown>) =>
+        server.request('PATCH', `/api/v1/tickets/${id}`, body, {
+          token: agent,
+          headers: { 'if-match': `"${version}"` },
+        });
+      const events = async (id: string) =>
+        itemsOf(await server.request('GET', `/api/v1/tickets/${id}/events`, undefined, { token: agent }));
+
+      it('refuses to change the priority, assignee, text or tags of a closed ticket, and writes nothing', async () => {
+        server.clock.set(T0_MS + 20 * DAY_MS);
+        let ticket = await open(pro, 'P2');
+        for (const status of ['resolved', 'closed'])
+          ticket = ticketOf(await patch(ticket.id, ticket.version, { status }));
+        const before = await events(ticket.id);
+        for (const body of [
+          { priority: 'P1' },
+          { subject: 'rewritten' },
+          { tags: ['late'] },
+          { assigneeId: null },
+        ]) {
+          const res = await patch(ticket.id, ticket.version, body);
+          if ('assigneeId' in body) {
+            // Already unassigned: no change, so nothing to refuse.
+            expect(res.status).toBe(200);
+            continue;
+          }
+          expect(res.status, JSON.stringify(body)).toBe(422);
+          expect(errorOf(res).code).toBe('INVALID_TRANSITION');
+        }
+        const after = ticketOf(
+          await server.request('GET', `/api/v1/tickets/${ticket.id}`, undefined, { token: agent }),
+        );
+        expect(after.version).toBe(ticket.version);
+        expect(after.priority).toBe('P2');
+        expect(await events(ticket.id)).toEqual(before);
+      });
+
+      it('sending the same tags again (in any order) is no change: no event, same version', async () => {
+        const ticket = await open(pro, 'P2');
+        const tagged = ticketOf(await patch(ticket.id, ticket.version, { tags: ['mail', 'dns'] }));
+        expect(tagged.version).toBe(ticket.version + 1);
+        const before = await events(ticket.id);
+        const again = ticketOf(await patch(ticket.id, tagged.version, { tags: ['DNS', 'mail'] }));
+        expect(again.version).toBe(tagged.version);
+        expect(again.tags).toEqual(['dns', 'mail']);
+        expect(await events(ticket.id)).toEqual(before);
+        // A real change still goes through.
+        const changed = ticketOf(await patch(ticket.id, again.version, { tags: ['dns'] }));
+        expect(changed.version).toBe(tagged.version + 1);
+        expect(changed.tags).toEqual(['dns']);
+      });
+
+      it('a client cannot tag the ticket it opens; an agent opening one for a client can', async () => {
+        const res = await server.request(
+          'POST',
+          '/api/v1/tickets',
+          {
+            subject: 'Slow',
+            description: 'slow site',
+            priority: 'P3',
+            category: 'hosting',
+            channel: 'ticket',
+            tags: ['vip'],
+          },
+          { token: pro },
+        );
+        expect(res.status).toBe(403);
+        expect(errorOf(res).code).toBe('FORBIDDEN');
+        const byAgent = await open(agent, 'P3', {
+          organizationId: server.fixture.hosting.pro,
+          tags: ['vip'],
+        });
+        expect(byAgent.tags).toEqual(['vip']);
+      });
+    });
   });
 }

@@ -158,6 +158,8 @@ export function createTicketRepository(db: Db) {
         opts.tag !== undefined,
         opts.breachingBeforeMs !== undefined,
         opts.after !== undefined,
+        // A literal limit lets SQLite plan for the page size; 1–101 pages sizes at most.
+        opts.limit,
       ].join(':');
       const { rows } = await runPrepared(
         db,
@@ -212,7 +214,7 @@ export function createTicketRepository(db: Db) {
             })
             .orderBy(column, desc ? 'desc' : 'asc')
             .orderBy('tickets.id', desc ? 'desc' : 'asc')
-            .limit(p<number>('limit')),
+            .limit(sql.lit(opts.limit)),
         {
           workspaceId: opts.workspaceId,
           organizationId: opts.organizationId,

@@ -357,6 +357,12 @@ export function createTicketService({ db, tickets, organizations, sla, clock }: 
     return ticket;
   }
 
+  /** As sets: the database's collation may order tags differently from JavaScript. */
+  function sameTags(a: readonly string[], b: readonly string[]): boolean {
+    const set = new Set(a);
+    return a.length === b.length && b.every((tag) => set.has(tag));
+  }
+
   function normalizeTags(tags: readonly string[]): string[] {
     return [...new Set(tags.map((t) => t.trim().toLowerCase()).filter((t) => t !== ''))].sort();
   }
@@ -369,6 +375,9 @@ export function createTicketService({ db, tickets, organizations, sla, clock }: 
           throw new DomainError('FORBIDDEN', 'clients open tickets for their own organization only');
         }
         organizationId = actor.organizationId ?? '';
+        // Tags are the agents' triage vocabulary (queues, reports); a client describes the problem instead.
+        if (input.tags !== undefined && input.tags.length > 0)
+          throw new DomainError('FORBIDDEN', 'clients cannot tag tickets; agents tag them when triaging');
       } else {
         if (input.organizationId === undefined)
           throw new DomainError(
@@ -618,8 +627,16 @@ export function createTicketService({ db, tickets, organizations, sla, clock }: 
       );
       for (const field of edited) set[field] = patch[field] ?? '';
       if (edited.length > 0) events.push({ type: 'edited', payload: { fields: edited } });
-      const tags = patch.tags === undefined ? undefined : normalizeTags(patch.tags);
-      if (tags !== undefined) events.push({ type: 'tags-changed', payload: { tags } });
+      let tags = patch.tags === undefined ? undefined : normalizeTags(patch.tags);
+      if (tags !== undefined) {
+        const [current] = await snapshotsOf([ticket]);
+        // The same set again is no change: no event, no new version, no notification.
+        if (current !== undefined && sameTags(current.tags, tags)) tags = undefined;
+        else events.push({ type: 'tags-changed', payload: { tags } });
+      }
+      // A closed ticket is the record of what happened: it keeps its priority, assignee, text and tags.
+      if (from === 'closed' && events.length > 0)
+        throw new DomainError('INVALID_TRANSITION', 'this ticket is closed; open a new one');
 
       if (events.length === 0 && expectedVersion === ticket.version) return one(actor, ticket);
       await inTicketTransaction(db, async (repo) => {
