@@ -190,5 +190,23 @@ for (const dialect of DIALECTS) {
       expect(revoke.status).toBe(204);
       expect(await me(second.token)).toBe(401);
     });
+
+    it('an account disabled through A loses its workspace on A at its next request', async () => {
+      const client = await a.login('start@acme.test');
+      const tickets = async () =>
+        (await a.request('GET', '/api/v1/tickets', undefined, { token: client })).status;
+      const me = await a.request('GET', '/api/v1/me', undefined, { token: client });
+      const id = z.object({ id: z.string() }).parse(me.body).id;
+      expect(await tickets()).toBe(200);
+      const disable = await a.request(
+        'PATCH',
+        `/api/v1/users/${id}`,
+        { disabled: true },
+        { token: admin, workspace: 'hosting-be' },
+      );
+      expect(disable.status).toBe(200);
+      // Signed in still (the account exists), but without this workspace: 403 where it was 200.
+      expect(await tickets()).toBe(403);
+    });
   });
 }

@@ -166,13 +166,13 @@ describe('sqlite: rows and background checkpoints', () => {
         .values({ id: 'w', slug: 'late', name: 'L', policy_preset: null, policy_version: '1', created_at: 1 })
         .execute();
       // A copy of the database file alone (no WAL beside it) holds the row once it has been checkpointed.
-      const inMainFile = (): number => {
+      const inMainFile = (slug: string): number => {
         const copy = join(dir, 'copy.sqlite');
         rmSync(copy, { force: true });
         copyFileSync(file, copy);
         const reader = new BetterSqlite(copy, { readonly: true });
         try {
-          const row = reader.prepare(`select count(*) as n from workspaces where slug = 'late'`).get();
+          const row = reader.prepare('select count(*) as n from workspaces where slug = ?').get(slug);
           return (row as { n: number }).n;
         } catch {
           return 0; // copied halfway through a checkpoint: try again
@@ -180,9 +180,26 @@ describe('sqlite: rows and background checkpoints', () => {
           reader.close();
         }
       };
-      const deadline = Date.now() + 5_000;
-      while (inMainFile() === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      expect(inMainFile()).toBe(1);
+      const checkpointed = async (slug: string): Promise<number> => {
+        const deadline = Date.now() + 5_000;
+        while (inMainFile(slug) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        return inMainFile(slug);
+      };
+      expect(await checkpointed('late')).toBe(1);
+      // Idle long enough for the worker to back off to its slowest pace: a new commit is still copied back.
+      await new Promise((r) => setTimeout(r, 1_000));
+      await handle.db
+        .insertInto('workspaces')
+        .values({
+          id: 'w2',
+          slug: 'later',
+          name: 'L2',
+          policy_preset: null,
+          policy_version: '1',
+          created_at: 2,
+        })
+        .execute();
+      expect(await checkpointed('later')).toBe(1);
     } finally {
       await handle.destroy();
     }
