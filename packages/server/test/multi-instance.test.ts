@@ -130,12 +130,12 @@ for (const dialect of DIALECTS) {
         businessDay: from === '07:00' ? 'PT15H' : 'PT2H',
       });
       expect(await put(hours('07:00', '22:00'))).toBe(200);
-      const contract = await onB(
+      // The calendar was just created through B; A (whose policy context is warm) can use it at once.
+      const contract = await a.request(
         'POST',
         `/api/v1/organizations/${a.fixture.hosting.surMesure}/contracts`,
-        admin,
         { plan: 'sur-mesure', maintenanceContract: true, extendedCalendar: 'ext-multi' },
-        hosting,
+        { token: admin, workspace: 'hosting-be' },
       );
       expect(contract.status).toBe(201);
       const ticket = ticketOf(
@@ -161,6 +161,19 @@ for (const dialect of DIALECTS) {
       expect(after.sla).not.toEqual(before.sla);
       expect(after).toEqual(await getOnB(ticket.id));
       expect((await listOnA()).find((t) => t.id === ticket.id)).toEqual(after);
+      // A change made through A right after (its cached context still holds the old hours) recomputes the clocks
+      // it stores with the calendar as it is now: an internal note changes no clock, so they stay as B left them.
+      const note = await a.request(
+        'POST',
+        `/api/v1/tickets/${ticket.id}/comments`,
+        { body: 'looking', visibility: 'internal' },
+        { token: agent },
+      );
+      expect(note.status).toBe(201);
+      const afterNote = await getOnB(ticket.id);
+      expect(afterNote.sla.map((c) => [c.metric, c.dueAt])).toEqual(
+        after.sla.map((c) => [c.metric, c.dueAt]),
+      );
     });
 
     it('a token revoked on B stops working on A within the identity cache lifetime; on A itself at once', async () => {

@@ -464,9 +464,13 @@ for (const dialect of DIALECTS) {
           { subject: 'rewritten' },
           { tags: ['late'] },
           { assigneeId: null },
+          // Whatever else is wrong with the patch (a priority this policy lacks, an assignee who is not staff), the
+          // answer is that the ticket is closed.
+          { priority: 'P4' },
+          { assigneeId: '00000000-0000-4000-8000-000000000000' },
         ]) {
           const res = await patch(ticket.id, ticket.version, body);
-          if ('assigneeId' in body) {
+          if ('assigneeId' in body && body.assigneeId === null) {
             // Already unassigned: no change, so nothing to refuse.
             expect(res.status).toBe(200);
             continue;

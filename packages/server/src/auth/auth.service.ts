@@ -87,6 +87,7 @@ export function createAuthService({ auth, clock, identities = createIdentityCach
       const cached = identities.get(tokenHash);
       if (cached !== undefined && (cached.expiresAtMs === null || cached.expiresAtMs > nowMs))
         return cached.identity;
+      const generation = identities.generation();
       const found = await auth.findIdentityByTokenHash(tokenHash);
       const session = found?.session;
       if (
@@ -108,7 +109,7 @@ export function createAuthService({ auth, clock, identities = createIdentityCach
         sessionId: session.sessionId,
         memberships,
       };
-      identities.set(tokenHash, { identity, expiresAtMs: session.expiresAt });
+      identities.set(tokenHash, { identity, expiresAtMs: session.expiresAt }, generation);
       return identity;
     },
 

@@ -8,7 +8,9 @@ export interface CachedIdentity {
 
 export interface IdentityCache {
   get(tokenHash: string): CachedIdentity | undefined;
-  set(tokenHash: string, entry: CachedIdentity): void;
+  /** Taken before reading the database; `set` drops what was read before a `forgetAll` that happened since. */
+  generation(): number;
+  set(tokenHash: string, entry: CachedIdentity, readAtGeneration: number): void;
   /** After a sign-out, a revoked token, a disabled account or a membership change made by this process. */
   forgetAll(): void;
 }
@@ -31,8 +33,13 @@ export function createIdentityCache(
   const maxEntries = options.maxEntries ?? 10_000;
   const monotonicMs = options.monotonicMs ?? (() => performance.now());
   const entries = new Map<string, { entry: CachedIdentity; loadedAtMs: number }>();
-  if (ttlMs <= 0) return { get: () => undefined, set: () => undefined, forgetAll: () => undefined };
+  // A sign-out can commit while another request of the same token is between its database read and `set`: that
+  // read may predate the sign-out, and caching it would let the token in again for up to `ttlMs`.
+  let generation = 0;
+  if (ttlMs <= 0)
+    return { get: () => undefined, generation: () => 0, set: () => undefined, forgetAll: () => undefined };
   return {
+    generation: () => generation,
     get(tokenHash) {
       const found = entries.get(tokenHash);
       if (found === undefined) return undefined;
@@ -42,12 +49,14 @@ export function createIdentityCache(
       }
       return found.entry;
     },
-    set(tokenHash, entry) {
+    set(tokenHash, entry, readAtGeneration) {
+      if (readAtGeneration !== generation) return;
       // Expired entries are dropped on read; a full cache starts over rather than tracking recency per request.
       if (entries.size >= maxEntries) entries.clear();
       entries.set(tokenHash, { entry, loadedAtMs: monotonicMs() });
     },
     forgetAll() {
+      generation++;
       entries.clear();
     },
   };

@@ -167,8 +167,9 @@ const tick = () => {
   try {
     const version = db.pragma('data_version', { simple: true });
     if (version !== seen) {
-      seen = version;
-      db.pragma('wal_checkpoint(PASSIVE)');
+      const [result] = db.pragma('wal_checkpoint(PASSIVE)');
+      // A reader kept part of the WAL from being copied back: look again soon even if no commit comes.
+      if (result && result.checkpointed >= result.log) seen = version;
       delay = workerData.intervalMs;
     } else {
       delay = Math.min(delay * 2, workerData.idleIntervalMs);

@@ -67,7 +67,10 @@ export function createOrganizationService({ organizations, sla, clock }: Organiz
   }
 
   async function validateContract(actor: Actor, input: ContractInput): Promise<void> {
-    const ctx = await sla.policyContext(actor.workspaceId);
+    // Naming the calendar makes a context cached before it was created (through another instance) reload.
+    const ctx = await sla.policyContext(actor.workspaceId, undefined, {
+      calendarKey: input.extendedCalendar ?? null,
+    });
     const plans = planIdsOf(ctx.policy);
     if (!plans.includes(input.plan)) {
       throw new DomainError(

@@ -41,18 +41,13 @@ export function userRoutes({ users }: Services): FastifyPluginAsyncZod {
           tags: ['users'],
           summary: 'Create an account in this workspace (admin)',
           description:
-            'Accounts are global and memberships per workspace. When the email already has an account in another ' +
-            'workspace, that account joins this one with the given role and organization, keeps its own password ' +
-            'and name (`name` and `password` are ignored), and the answer is the same 201. 409 EMAIL_TAKEN only ' +
-            'when the email is already a member of this workspace.',
+            'Accounts are global and memberships per workspace: an email that already has an account (here or in ' +
+            'another workspace) is 409 EMAIL_TAKEN. Adding an existing account to another workspace will take its ' +
+            "holder's consent (an invitation by e-mail), which is not built yet.",
           body: z.strictObject({
             email: z.email().max(320),
             name: z.string().trim().min(1).max(200),
-            password: z
-              .string()
-              .min(1)
-              .max(256)
-              .describe('For a new account; ignored when the email already has an account elsewhere'),
+            password: z.string().min(1).max(256),
             role: z.enum(ROLES),
             organizationId: uuid.nullable().optional(),
           }),

@@ -214,16 +214,19 @@ export function createSlaClockService({ db }: { db: Db }) {
      * CONTEXT_TTL_MS (policy versions never change; calendars may, and this process forgets them on every edit).
      * `calendarKey`: a calendar the caller needs (a contract's extended hours); a cached context that does not know
      * it is reloaded at once, so a calendar created through another instance is usable immediately.
+     * `fresh`: read the calendars as they are now. Writes ask for it: clocks they compute are persisted, and must not
+     * be computed with a calendar another instance edited a moment ago (reads only project, so a cache will do).
      */
     async policyContext(
       workspaceId: string,
       version?: string,
-      options: { calendarKey?: string | null } = {},
+      options: { calendarKey?: string | null; fresh?: boolean } = {},
     ): Promise<PolicyContext> {
       const key = `${workspaceId}\u0000${version ?? ''}`;
       const cached = contextCache.get(key);
       const wanted = options.calendarKey;
       if (
+        options.fresh !== true &&
         cached !== undefined &&
         cached.expiresAt > performance.now() &&
         (wanted == null || knows(cached.ctx, wanted))

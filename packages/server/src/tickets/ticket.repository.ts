@@ -123,6 +123,22 @@ export function createTicketRepository(db: Db) {
       return rows[0];
     },
 
+    /** The current version of each of some tickets (id → version; missing ids are left out). */
+    versionsOf: async (ids: readonly string[]): Promise<Map<string, number>> => {
+      if (ids.length === 0) return new Map();
+      const { rows } = await runPrepared(
+        db,
+        `tickets.versionsOf:${ids.length}`,
+        (p) =>
+          db
+            .selectFrom('tickets')
+            .select(['id', 'version'])
+            .where('id', 'in', p.list<string>('ids', ids.length)),
+        { ids },
+      );
+      return new Map(rows.map((r) => [r.id, r.version]));
+    },
+
     /** The whole rows of some tickets of a workspace (any order; missing ids are left out). */
     findMany: async (workspaceId: string, ids: readonly string[]): Promise<TicketRow[]> => {
       if (ids.length === 0) return [];
@@ -158,8 +174,6 @@ export function createTicketRepository(db: Db) {
         opts.tag !== undefined,
         opts.breachingBeforeMs !== undefined,
         opts.after !== undefined,
-        // A literal limit lets SQLite plan for the page size; 1–101 pages sizes at most.
-        opts.limit,
       ].join(':');
       const { rows } = await runPrepared(
         db,
@@ -214,7 +228,7 @@ export function createTicketRepository(db: Db) {
             })
             .orderBy(column, desc ? 'desc' : 'asc')
             .orderBy('tickets.id', desc ? 'desc' : 'asc')
-            .limit(sql.lit(opts.limit)),
+            .limit(p<number>('limit')),
         {
           workspaceId: opts.workspaceId,
           organizationId: opts.organizationId,

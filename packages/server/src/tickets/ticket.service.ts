@@ -197,6 +197,7 @@ export function createTicketService({ db, tickets, organizations, sla, clock }: 
   async function changeContext(ticket: TicketRow) {
     const ctx = await sla.policyContext(ticket.workspace_id, ticket.policy_version, {
       calendarKey: ticket.extended_calendar_key,
+      fresh: true,
     });
     return { ctx, extendedKey: ticket.extended_calendar_key };
   }
@@ -243,11 +244,15 @@ export function createTicketService({ db, tickets, organizations, sla, clock }: 
     if (missing.length > 0) {
       const ids = missing.map((r) => r.id);
       const [slaRows, tags] = await Promise.all([tickets.slaFor(ids), tickets.tagsFor(ids)]);
+      // The row, its clocks and its tags were read by separate statements: a change committed in between would pair
+      // one version's row with the next one's clocks. Such a snapshot still answers this request (as any read racing
+      // a write may), but only one whose version did not move meanwhile is cached for later readers.
+      const stillCurrent = await tickets.versionsOf(ids);
       const fresh = new Map<string, TicketSnapshot>();
       for (const row of missing) {
         const snapshot = { row, sla: slaRows.get(row.id) ?? [], tags: tags.get(row.id) ?? [] };
         fresh.set(row.id, snapshot);
-        snapshotCache.set(snapshot);
+        if (stillCurrent.get(row.id) === row.version) snapshotCache.set(snapshot);
       }
       rows.forEach((row, i) => (snapshots[i] ??= fresh.get(row.id)));
     }
@@ -259,14 +264,25 @@ export function createTicketService({ db, tickets, organizations, sla, clock }: 
     workspaceId: string,
     keys: readonly TicketKeyRow[],
   ): Promise<TicketSnapshot[]> {
-    const missing = keys.filter((k) => snapshotCache.get(k.id, k.version) === undefined).map((k) => k.id);
-    const fetched = new Map(
-      (await snapshotsOf(await tickets.findMany(workspaceId, missing))).map((s) => [s.row.id, s]),
-    );
+    // Taken now, not looked up again after the awaits below: the cache may move on meanwhile (a newer version cached
+    // by a concurrent request, an eviction), and the page must not lose a ticket to that.
+    const hits = new Map<string, TicketSnapshot>();
+    const missing: string[] = [];
+    for (const key of keys) {
+      const cached = snapshotCache.get(key.id, key.version);
+      if (cached === undefined) missing.push(key.id);
+      else hits.set(key.id, cached);
+    }
+    const fetched =
+      missing.length === 0
+        ? new Map<string, TicketSnapshot>()
+        : new Map(
+            (await snapshotsOf(await tickets.findMany(workspaceId, missing))).map((s) => [s.row.id, s]),
+          );
     const out: TicketSnapshot[] = [];
     for (const key of keys) {
       // A ticket changed since the keys were read comes back newer, as a later read would show it.
-      const snapshot = snapshotCache.get(key.id, key.version) ?? fetched.get(key.id);
+      const snapshot = hits.get(key.id) ?? fetched.get(key.id);
       if (snapshot !== undefined) out.push(snapshot);
     }
     return out;
@@ -395,7 +411,10 @@ export function createTicketService({ db, tickets, organizations, sla, clock }: 
           `${organization.name} has no contract: an admin must add one before tickets can be opened`,
         );
       const extendedKey = contract.extended_calendar_key;
-      const ctx = await sla.policyContext(actor.workspaceId, undefined, { calendarKey: extendedKey });
+      const ctx = await sla.policyContext(actor.workspaceId, undefined, {
+        calendarKey: extendedKey,
+        fresh: true,
+      });
       const nowMs = clock.nowMs();
       sla.checkPriority(ctx, input.priority);
       sla.checkChannel(ctx, {
@@ -553,10 +572,18 @@ export function createTicketService({ db, tickets, organizations, sla, clock }: 
             `clients may only reopen or close their tickets; cannot change ${fields.join(', ')}`,
           );
       }
+      const from = ticket.status as TicketStatus;
+      // Before the other checks, so a closed ticket answers the same whatever else is wrong with the patch. Status
+      // moves are refused by the workflow below; tags are compared further down (they need the current set).
+      const changesFields = (['priority', 'category', 'subject', 'description'] as const).some(
+        (f) => patch[f] !== undefined && patch[f] !== ticket[f],
+      );
+      const changesAssignee = patch.assigneeId !== undefined && patch.assigneeId !== ticket.assignee_id;
+      if (from === 'closed' && (changesFields || changesAssignee))
+        throw new DomainError('INVALID_TRANSITION', 'this ticket is closed; open a new one');
       const nowMs = clock.nowMs();
       const events: NewEvent[] = [];
       const set: Partial<TicketRow> = {};
-      const from = ticket.status as TicketStatus;
       if (patch.status !== undefined && patch.status !== from) {
         const allowed = (actor.role === 'client' ? CLIENT_TRANSITIONS : TRANSITIONS)[from];
         if (!allowed.includes(patch.status)) {
@@ -638,7 +665,16 @@ export function createTicketService({ db, tickets, organizations, sla, clock }: 
       if (from === 'closed' && events.length > 0)
         throw new DomainError('INVALID_TRANSITION', 'this ticket is closed; open a new one');
 
-      if (events.length === 0 && expectedVersion === ticket.version) return one(actor, ticket);
+      if (events.length === 0 && expectedVersion === ticket.version) {
+        // Nothing to change, judged against what was read: still so only if nobody changed the ticket since.
+        const current = (await tickets.versionsOf([ticket.id])).get(ticket.id);
+        if (current === ticket.version) return one(actor, ticket);
+        throw new DomainError(
+          'VERSION_CONFLICT',
+          `ticket changed since version ${expectedVersion} (now ${current ?? '?'}); reload and retry`,
+          { currentVersion: current ?? null },
+        );
+      }
       await inTicketTransaction(db, async (repo) => {
         if (!(await repo.updateIfVersion(ticket.id, expectedVersion, { ...set, updated_at: nowMs }))) {
           const current = await repo.find(ticket.workspace_id, ticket.id);

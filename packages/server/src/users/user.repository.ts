@@ -24,7 +24,7 @@ export function createUserRepository(db: Db) {
         'memberships.organization_id as organizationId',
         // Disabled here (this workspace's decision) or everywhere (an operator's ban).
         sql<number | null>`coalesce(memberships.disabled_at, users.disabled_at)`.as('disabledAt'),
-        // When the account joined this workspace: an account's own age would tell another workspace's admin it existed.
+        // This workspace's view of the account: when it joined here, not when it was first created elsewhere.
         'memberships.created_at as createdAt',
       ])
       .where('memberships.workspace_id', '=', workspaceId);
@@ -83,26 +83,6 @@ export function createUserRepository(db: Db) {
           })
           .execute();
       });
-    },
-
-    /** Fails with a unique violation when the user already belongs to the workspace (even disabled there). */
-    insertMembership: async (row: {
-      userId: string;
-      workspaceId: string;
-      role: string;
-      organizationId: string | null;
-      createdAtMs: number;
-    }): Promise<void> => {
-      await db
-        .insertInto('memberships')
-        .values({
-          user_id: row.userId,
-          workspace_id: row.workspaceId,
-          role: row.role,
-          organization_id: row.organizationId,
-          created_at: row.createdAtMs,
-        })
-        .execute();
     },
 
     upsertMembership: async (row: {

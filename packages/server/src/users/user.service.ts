@@ -66,57 +66,34 @@ export function createUserService({ users, organizations, clock }: UserServiceDe
       return userDto(user);
     },
 
-    /**
-     * Adds the email to this workspace. An account that already exists elsewhere joins with the requested role
-     * and keeps its own password and name, and the answer is the same 201 as for a new account: an admin must not
-     * learn which emails other workspaces hold. Only an email already in this workspace is EMAIL_TAKEN.
-     */
     async create(actor: Actor, input: UserInput) {
       requireRole(actor, ['admin'], 'create users');
       const email = input.email.trim().toLowerCase();
-      // Checked and hashed for existing accounts too, so neither the answer nor its delay tells them apart.
       const problem = passwordProblem(input.password);
       if (problem) throw new DomainError('WEAK_PASSWORD', problem);
       const organizationId = await checkOrganization(actor, input.role, input.organizationId);
+      if (await users.findByEmail(email))
+        throw new DomainError('EMAIL_TAKEN', `an account with email ${email} already exists`);
+      const id = newId();
       const passwordHash = await hashPassword(input.password);
-      const createdAtMs = clock.nowMs();
-      let userId = (await users.findByEmail(email))?.id;
-      if (userId === undefined) {
-        const id = newId();
-        try {
-          await users.insertUserWithMembership({
-            id,
-            email,
-            name: input.name,
-            passwordHash,
-            workspaceId: actor.workspaceId,
-            role: input.role,
-            organizationId,
-            createdAtMs,
-          });
-          return await this.get(actor, id);
-        } catch (error) {
-          if (!isUniqueViolation(error)) throw error;
-          // A concurrent request created the account since the lookup (here or in another workspace): join it
-          // below like any existing account; the membership's primary key lets only one request add it here.
-          userId = (await users.findByEmail(email))?.id;
-          if (userId === undefined) throw error;
-        }
-      }
       try {
-        await users.insertMembership({
-          userId,
+        await users.insertUserWithMembership({
+          id,
+          email,
+          name: input.name,
+          passwordHash,
           workspaceId: actor.workspaceId,
           role: input.role,
           organizationId,
-          createdAtMs,
+          createdAtMs: clock.nowMs(),
         });
       } catch (error) {
+        // A concurrent request created the same email between the check above and this insert.
         if (isUniqueViolation(error))
           throw new DomainError('EMAIL_TAKEN', `an account with email ${email} already exists`);
         throw error;
       }
-      return this.get(actor, userId);
+      return this.get(actor, id);
     },
 
     async update(

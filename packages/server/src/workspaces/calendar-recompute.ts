@@ -43,7 +43,7 @@ export async function recomputeClocksOnCalendar(
     .execute();
   const contexts = new Map<string, PolicyContext>();
   for (const version of new Set(tickets.map((t) => t.policy_version)))
-    contexts.set(version, await sla.policyContext(workspaceId, version));
+    contexts.set(version, await sla.policyContext(workspaceId, version, { fresh: true }));
 
   for (let start = 0; start < tickets.length; start += TICKETS_PER_TRANSACTION) {
     const batch = tickets.slice(start, start + TICKETS_PER_TRANSACTION);
@@ -51,13 +51,15 @@ export async function recomputeClocksOnCalendar(
       for (const ticket of batch) {
         const ctx = contexts.get(ticket.policy_version);
         if (!ctx) continue;
+        // First, as every ticket change does: the row lock orders this after (or before) a concurrent change of the
+        // ticket instead of deadlocking with it, and the history read next includes that change. The representation
+        // changes (due instants), so an ETag, and the snapshot caches keyed on the version, must move.
+        await repo.bumpVersion(ticket.id);
         const events = toCoreEvents(await repo.events(ticket.id));
         // The extended calendar frozen on the ticket at creation (migration 202611231500), like ticket.service.
         const clocks = sla.clocks(ctx, { events, nowMs, extendedCalendarKey: ticket.extended_calendar_key });
         await repo.replaceSla(ticket.id, slaRowsOf(ticket, clocks, nowMs));
         await repo.setNextDue(ticket.id, nextDueOf(clocks));
-        // Its representation changed (due instants): an ETag, and the snapshot cache keyed on the version, must move.
-        await repo.bumpVersion(ticket.id);
       }
     });
   }

@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Actor } from '../src/auth/actor.ts';
+import { createOrganizationRepository } from '../src/organizations/organization.repository.ts';
+import { createSlaClockService } from '../src/sla/sla-clock.service.ts';
+import { createTicketRepository, type TicketRepository } from '../src/tickets/ticket.repository.ts';
+import { createTicketService } from '../src/tickets/ticket.service.ts';
+import { describeDialect, DIALECTS } from './dialects.ts';
+import { startTestServer, T0_MS, ticketOf, type TestServer } from './server-harness.ts';
+
+/**
+ * The ticket snapshot cache under concurrent changes: a ticket service whose repository calls can be held at one
+ * point, while the same database is changed through the API, as a concurrent request would.
+ */
+for (const dialect of DIALECTS) {
+  describeDialect(dialect, 'ticket snapshot cache under concurrent changes', () => {
+    let server: TestServer;
+    let agent: string;
+    let pro: string;
+    let actor: Actor;
+
+    beforeAll(async () => {
+      server = await startTestServer(dialect);
+      agent = await server.login('agent@acme.test');
+      pro = await server.login('pro@acme.test');
+      const me = await server.request('GET', '/api/v1/me', undefined, { token: agent });
+      actor = {
+        userId: (me.body as { id: string }).id,
+        name: 'agent',
+        sessionId: 'test',
+        workspaceId: server.fixture.hosting.id,
+        role: 'agent',
+        organizationId: null,
+      };
+    });
+    afterAll(async () => {
+      await server?.close();
+    });
+
+    /** A ticket service on the test database whose `method` waits, when armed, until released. */
+    function serviceWithGate(method: 'findMany' | 'tagsFor') {
+      const db = server.services.db;
+      const repository = createTicketRepository(db);
+      let gate: Promise<void> | null = null;
+      const held: TicketRepository = {
+        ...repository,
+        [method]: async (...args: unknown[]) => {
+          if (gate !== null) await gate;
+          return (repository[method] as (...a: unknown[]) => unknown)(...args);
+        },
+      };
+      const service = createTicketService({
+        db,
+        tickets: held,
+        organizations: createOrganizationRepository(db),
+        sla: createSlaClockService({ db }),
+        clock: server.clock,
+      });
+      return {
+        service,
+        arm: () => {
+          let release = (): void => undefined;
+          gate = new Promise<void>((r) => (release = r));
+          return () => {
+            gate = null;
+            release();
+          };
+        },
+      };
+    }
+
+    const open = async (subject: string) =>
+      ticketOf(
+        await server.request(
+          'POST',
+          '/api/v1/tickets',
+          { subject, description: 'cache race', priority: 'P3', category: 'hosting', channel: 'ticket' },
+          { token: pro },
+        ),
+      );
+    const patch = (id: string, version: number, body: Record<string, unknown>) =>
+      server.request('PATCH', `/api/v1/tickets/${id}`, body, {
+        token: agent,
+        headers: { 'if-match': `"${version}"` },
+      });
+
+    it('a page keeps a cached ticket that changes (and is re-cached) while the page is being read', async () => {
+      server.clock.set(T0_MS + 3_600_000);
+      const first = await open('first');
+      server.clock.advance(1_000);
+      const second = await open('second');
+      const { service, arm } = serviceWithGate('findMany');
+      await service.get(actor, first.id); // `first` cached at its version; `second` not yet
+      const release = arm();
+      const listing = service.list(actor, { sort: '-createdAt', limit: 2 });
+      await new Promise((r) => setTimeout(r, 20));
+      // Meanwhile `first` changes and this process caches its new version.
+      expect((await patch(first.id, first.version, { priority: 'P2' })).status).toBe(200);
+      await service.get(actor, first.id);
+      release();
+      const page = await listing;
+      expect(page.items.map((t) => t.id)).toEqual([second.id, first.id]);
+    });
+
+    it('a snapshot read across a concurrent change is not cached; a no-change PATCH at a stale version is 409', async () => {
+      const ticket = await open('tags');
+      const { service, arm } = serviceWithGate('tagsFor');
+      const release = arm();
+      // Reads the row at version 1, then waits before reading its clocks and tags…
+      const updating = service
+        .update(actor, ticket.id, ticket.version, { tags: ['dns'] })
+        .then(() => 'applied')
+        .catch((error: { code?: string }) => error.code);
+      await new Promise((r) => setTimeout(r, 20));
+      // …while another request sets those very tags (version 2).
+      const tagged = ticketOf(await patch(ticket.id, ticket.version, { tags: ['dns'] }));
+      release();
+      // Version 1 read with version 2's tags is not "no change": the caller's version is stale.
+      expect(await updating).toBe('VERSION_CONFLICT');
+      // And that mixed snapshot was not cached for later readers.
+      const current = await service.get(actor, ticket.id);
+      expect(current.version).toBe(tagged.version);
+      expect(current.tags).toEqual(['dns']);
+    });
+  });
+}
