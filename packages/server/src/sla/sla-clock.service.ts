@@ -122,13 +122,19 @@ export function toCoreEvents(
   return events;
 }
 
+interface CachedContext {
+  readonly ctx: PolicyContext;
+  readonly calendarsSignature: string;
+  readonly expiresAt: number;
+}
+
 /** How long another server instance may keep using a workspace's previous calendars after an edit. */
 const CONTEXT_TTL_MS = 2000;
 
 export function createSlaClockService({ db }: { db: Db }) {
   const policyCache = new Map<string, SlaPolicy>();
   const calendarCache = new Map<string, BusinessCalendar>();
-  const contextCache = new Map<string, { ctx: PolicyContext; expiresAt: number }>();
+  const contextCache = new Map<string, CachedContext>();
 
   function cachedPolicy(json: string): SlaPolicy {
     let policy = policyCache.get(json);
@@ -152,15 +158,22 @@ export function createSlaClockService({ db }: { db: Db }) {
   // long as the policy and the workspace calendars are unchanged, not just for one context's CONTEXT_TTL_MS.
   const resolverCache = new WeakMap<SlaPolicy, Map<string, CalendarResolver>>();
 
-  /** Workspace calendars (contracts' extended hours) beside the policy's own and the presets. */
-  async function calendarResolver(workspaceId: string, policy: SlaPolicy): Promise<CalendarResolver> {
+  /** The workspace calendars as stored now, and a signature that changes with any of them. */
+  async function workspaceCalendars(workspaceId: string) {
     const rows = await db
       .selectFrom('calendars')
       .select(['key', 'spec_json'])
       .where('workspace_id', '=', workspaceId)
       .orderBy('key')
       .execute();
-    const signature = JSON.stringify(rows.map((r) => [r.key, r.spec_json]));
+    return { rows, signature: JSON.stringify(rows.map((r) => [r.key, r.spec_json])) };
+  }
+
+  /** Workspace calendars (contracts' extended hours) beside the policy's own and the presets. */
+  function calendarResolver(
+    policy: SlaPolicy,
+    { rows, signature }: Awaited<ReturnType<typeof workspaceCalendars>>,
+  ): CalendarResolver {
     let byCalendars = resolverCache.get(policy);
     if (byCalendars === undefined) {
       byCalendars = new Map();
@@ -178,7 +191,11 @@ export function createSlaClockService({ db }: { db: Db }) {
     return resolver;
   }
 
-  async function loadContext(workspaceId: string, version: string | undefined): Promise<PolicyContext> {
+  async function loadContext(
+    workspaceId: string,
+    version: string | undefined,
+    calendars?: Awaited<ReturnType<typeof workspaceCalendars>>,
+  ): Promise<CachedContext> {
     const row = await db
       .selectFrom('policy_versions')
       .innerJoin('workspaces', 'workspaces.id', 'policy_versions.workspace_id')
@@ -191,11 +208,11 @@ export function createSlaClockService({ db }: { db: Db }) {
       .executeTakeFirst();
     if (!row) throw new DomainError('WORKSPACE_NOT_FOUND', 'workspace has no policy');
     const policy = cachedPolicy(row.policy_json);
+    const current = calendars ?? (await workspaceCalendars(workspaceId));
     return {
-      workspaceId,
-      version: row.version,
-      policy,
-      calendars: await calendarResolver(workspaceId, policy),
+      ctx: { workspaceId, version: row.version, policy, calendars: calendarResolver(policy, current) },
+      calendarsSignature: current.signature,
+      expiresAt: performance.now() + CONTEXT_TTL_MS,
     };
   }
 
@@ -225,16 +242,18 @@ export function createSlaClockService({ db }: { db: Db }) {
       const key = `${workspaceId}\u0000${version ?? ''}`;
       const cached = contextCache.get(key);
       const wanted = options.calendarKey;
-      if (
-        options.fresh !== true &&
+      const usable =
         cached !== undefined &&
         cached.expiresAt > performance.now() &&
-        (wanted == null || knows(cached.ctx, wanted))
-      )
+        (wanted == null || knows(cached.ctx, wanted));
+      if (usable && options.fresh !== true) return cached.ctx;
+      // Fresh: one query for the calendars as they are now; the cached context still serves if they are unchanged.
+      const calendars = options.fresh === true ? await workspaceCalendars(workspaceId) : undefined;
+      if (usable && calendars !== undefined && cached.calendarsSignature === calendars.signature)
         return cached.ctx;
-      const ctx = await loadContext(workspaceId, version);
-      contextCache.set(key, { ctx, expiresAt: performance.now() + CONTEXT_TTL_MS });
-      return ctx;
+      const loaded = await loadContext(workspaceId, version, calendars);
+      contextCache.set(key, loaded);
+      return loaded.ctx;
     },
 
     /** After a policy or calendar change: the next request reloads (other instances within CONTEXT_TTL_MS). */
