@@ -176,6 +176,38 @@ for (const dialect of DIALECTS) {
       );
     });
 
+    it('a ticket opened through A right after a policy change through B is pinned to the new version', async () => {
+      const open = async () =>
+        ticketOf(
+          await a.request(
+            'POST',
+            '/api/v1/tickets',
+            { subject: 'Slow', description: 'slow', priority: 'P2', category: 'hosting', channel: 'ticket' },
+            { token: pro },
+          ),
+        );
+      const before = await open(); // A's context for the current policy is warm
+      const view = z.object({ version: z.string(), policy: z.record(z.string(), z.unknown()) }).parse(
+        (
+          await a.request('GET', '/api/v1/policy', undefined, {
+            token: admin,
+            ...{ workspace: 'hosting-be' },
+          })
+        ).body,
+      );
+      const changed = await onB(
+        'PUT',
+        '/api/v1/policy',
+        admin,
+        { policy: { ...view.policy, version: Number(view.version) + 1 } },
+        hosting,
+      );
+      expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+      const newVersion = z.object({ version: z.string() }).parse(changed.body).version;
+      expect(newVersion).not.toBe(before.policyVersion);
+      expect((await open()).policyVersion).toBe(newVersion);
+    });
+
     it('a token revoked on B stops working on A within the identity cache lifetime; on A itself at once', async () => {
       const issue = async () =>
         z

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Actor } from '../src/auth/actor.ts';
 import { createOrganizationRepository } from '../src/organizations/organization.repository.ts';
-import { createSlaClockService } from '../src/sla/sla-clock.service.ts';
+import { createSlaClockService, type SlaClockService } from '../src/sla/sla-clock.service.ts';
 import { createTicketRepository, type TicketRepository } from '../src/tickets/ticket.repository.ts';
 import { createTicketService } from '../src/tickets/ticket.service.ts';
 import { describeDialect, DIALECTS } from './dialects.ts';
@@ -101,7 +101,7 @@ for (const dialect of DIALECTS) {
       expect(page.items.map((t) => t.id)).toEqual([second.id, first.id]);
     });
 
-    it('a snapshot read across a concurrent change is not cached; a no-change PATCH at a stale version is 409', async () => {
+    it('a no-change PATCH whose ticket changed between its reads is 409, not "no change"', async () => {
       const ticket = await open('tags');
       const { service, arm } = serviceWithGate('tagsFor');
       const release = arm();
@@ -116,10 +116,155 @@ for (const dialect of DIALECTS) {
       release();
       // Version 1 read with version 2's tags is not "no change": the caller's version is stale.
       expect(await updating).toBe('VERSION_CONFLICT');
-      // And that mixed snapshot was not cached for later readers.
       const current = await service.get(actor, ticket.id);
       expect(current.version).toBe(tagged.version);
       expect(current.tags).toEqual(['dns']);
+    });
+  });
+}
+
+/**
+ * A change reads its policy context (with the calendars as they are) before its transaction: a calendar edit that
+ * commits in between, with its own recompute of the ticket, must not be overwritten by clocks from the old calendar.
+ */
+for (const dialect of DIALECTS) {
+  describeDialect(dialect, 'ticket changes racing a calendar edit', () => {
+    let server: TestServer;
+    let agent: string;
+    let admin: string;
+    let actor: Actor;
+    const hosting = { workspace: 'hosting-be' };
+    const hours = (from: string, to: string) => ({
+      timeZone: 'Europe/Brussels',
+      week: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [[from, to]]])),
+      holidays: [],
+      closed: [],
+      special: {},
+      businessDay: from === '07:00' ? 'PT15H' : 'PT2H',
+    });
+    const put = async (spec: unknown) =>
+      (
+        await server.request(
+          'PUT',
+          '/api/v1/calendars/ext-race',
+          { name: 'Ext', spec },
+          { token: admin, ...hosting },
+        )
+      ).status;
+
+    beforeAll(async () => {
+      server = await startTestServer(dialect);
+      agent = await server.login('agent@acme.test');
+      admin = await server.login('admin@acme.test');
+      const me = await server.request('GET', '/api/v1/me', undefined, { token: agent });
+      actor = {
+        userId: (me.body as { id: string }).id,
+        name: 'agent',
+        sessionId: 'test',
+        workspaceId: server.fixture.hosting.id,
+        role: 'agent',
+        organizationId: null,
+      };
+      server.clock.set(T0_MS + 60_000);
+      expect(await put(hours('07:00', '22:00'))).toBe(200);
+      const contract = await server.request(
+        'POST',
+        `/api/v1/organizations/${server.fixture.hosting.surMesure}/contracts`,
+        { plan: 'sur-mesure', maintenanceContract: true, extendedCalendar: 'ext-race' },
+        { token: admin, ...hosting },
+      );
+      expect(contract.status).toBe(201);
+    });
+    afterAll(async () => {
+      await server?.close();
+    });
+
+    /** A ticket service that, when armed, pauses right after reading a fresh context, until released. */
+    function pausedAfterContext() {
+      const db = server.services.db;
+      const real = createSlaClockService({ db });
+      let gate: Promise<void> | null = null;
+      let reached = (): void => undefined;
+      const sla: SlaClockService = {
+        ...real,
+        policyContext: async (...args: Parameters<SlaClockService['policyContext']>) => {
+          const ctx = await real.policyContext(...args);
+          if (gate !== null && args[2]?.fresh === true) {
+            reached();
+            await gate;
+          }
+          return ctx;
+        },
+      };
+      const service = createTicketService({
+        db,
+        tickets: createTicketRepository(db),
+        organizations: createOrganizationRepository(db),
+        sla,
+        clock: server.clock,
+      });
+      let release = (): void => undefined;
+      const paused = new Promise<void>((r) => (reached = r));
+      gate = new Promise<void>((r) => (release = r));
+      return {
+        service,
+        paused,
+        release: () => {
+          gate = null;
+          release();
+        },
+      };
+    }
+    const dueOf = async (id: string) =>
+      ticketOf(await server.request('GET', `/api/v1/tickets/${id}`, undefined, { token: agent })).sla.map(
+        (c) => [c.metric, c.dueAt],
+      );
+    /** The clocks recomputed from the whole history with the calendar as it is now (an internal note changes none). */
+    const recomputedDueOf = async (id: string) => {
+      const note = await server.request(
+        'POST',
+        `/api/v1/tickets/${id}/comments`,
+        { body: 'recompute', visibility: 'internal' },
+        { token: agent },
+      );
+      expect(note.status).toBe(201);
+      return dueOf(id);
+    };
+    const openForSurMesure = () =>
+      ({
+        subject: 'Down',
+        description: 'site down',
+        priority: 'P1',
+        category: 'hosting',
+        channel: 'ticket',
+        organizationId: server.fixture.hosting.surMesure,
+      }) as const;
+
+    it('a comment whose context was read before the edit stores the clocks of the edited calendar', async () => {
+      expect(await put(hours('07:00', '22:00'))).toBe(200);
+      const ticket = ticketOf(
+        await server.request('POST', '/api/v1/tickets', openForSurMesure(), { token: agent }),
+      );
+      const { service, paused, release } = pausedAfterContext();
+      const commenting = service.comment(actor, ticket.id, { body: 'note', visibility: 'internal' });
+      await paused;
+      expect(await put(hours('10:00', '12:00'))).toBe(200); // commits, and recomputes the ticket
+      release();
+      await commenting;
+      const stored = await dueOf(ticket.id);
+      expect(stored).toEqual(await recomputedDueOf(ticket.id));
+    });
+
+    it('a ticket opened with a context read before the edit gets the clocks of the edited calendar', async () => {
+      expect(await put(hours('07:00', '22:00'))).toBe(200);
+      const { service, paused, release } = pausedAfterContext();
+      const creating = service.create(actor, openForSurMesure());
+      await paused;
+      expect(await put(hours('10:00', '12:00'))).toBe(200);
+      release();
+      const created = await creating;
+      const stored = await dueOf(created.id);
+      expect(stored).toEqual(await recomputedDueOf(created.id));
     });
   });
 }

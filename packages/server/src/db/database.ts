@@ -169,7 +169,8 @@ const tick = () => {
     if (version !== seen) {
       const [result] = db.pragma('wal_checkpoint(PASSIVE)');
       // A reader kept part of the WAL from being copied back: look again soon even if no commit comes.
-      if (result && result.checkpointed >= result.log) seen = version;
+      // -1 means another connection held the checkpoint lock: nothing was copied either.
+      if (result && result.log >= 0 && result.checkpointed >= result.log) seen = version;
       delay = workerData.intervalMs;
     } else {
       delay = Math.min(delay * 2, workerData.idleIntervalMs);

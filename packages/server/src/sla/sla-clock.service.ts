@@ -1,4 +1,8 @@
 import type { Db } from '../db/database.ts';
+import {
+  readWorkspaceCalendars,
+  type WorkspaceCalendars,
+} from '../workspaces/workspace-calendars.repository.ts';
 import { DomainError } from '../errors.ts';
 import {
   billingFor,
@@ -34,6 +38,8 @@ export interface PolicyContext {
   readonly version: string;
   readonly policy: SlaPolicy;
   readonly calendars: CalendarResolver;
+  /** Identifies the workspace calendars this context was built with (see `readWorkspaceCalendars`). */
+  readonly calendarsSignature: string;
 }
 
 export type PolicyPresetId = (typeof SLA_POLICY_PRESET_IDS)[number];
@@ -124,7 +130,6 @@ export function toCoreEvents(
 
 interface CachedContext {
   readonly ctx: PolicyContext;
-  readonly calendarsSignature: string;
   readonly expiresAt: number;
 }
 
@@ -158,22 +163,8 @@ export function createSlaClockService({ db }: { db: Db }) {
   // long as the policy and the workspace calendars are unchanged, not just for one context's CONTEXT_TTL_MS.
   const resolverCache = new WeakMap<SlaPolicy, Map<string, CalendarResolver>>();
 
-  /** The workspace calendars as stored now, and a signature that changes with any of them. */
-  async function workspaceCalendars(workspaceId: string) {
-    const rows = await db
-      .selectFrom('calendars')
-      .select(['key', 'spec_json'])
-      .where('workspace_id', '=', workspaceId)
-      .orderBy('key')
-      .execute();
-    return { rows, signature: JSON.stringify(rows.map((r) => [r.key, r.spec_json])) };
-  }
-
   /** Workspace calendars (contracts' extended hours) beside the policy's own and the presets. */
-  function calendarResolver(
-    policy: SlaPolicy,
-    { rows, signature }: Awaited<ReturnType<typeof workspaceCalendars>>,
-  ): CalendarResolver {
+  function calendarResolver(policy: SlaPolicy, { rows, signature }: WorkspaceCalendars): CalendarResolver {
     let byCalendars = resolverCache.get(policy);
     if (byCalendars === undefined) {
       byCalendars = new Map();
@@ -194,7 +185,7 @@ export function createSlaClockService({ db }: { db: Db }) {
   async function loadContext(
     workspaceId: string,
     version: string | undefined,
-    calendars?: Awaited<ReturnType<typeof workspaceCalendars>>,
+    calendars?: WorkspaceCalendars,
   ): Promise<CachedContext> {
     const row = await db
       .selectFrom('policy_versions')
@@ -208,10 +199,15 @@ export function createSlaClockService({ db }: { db: Db }) {
       .executeTakeFirst();
     if (!row) throw new DomainError('WORKSPACE_NOT_FOUND', 'workspace has no policy');
     const policy = cachedPolicy(row.policy_json);
-    const current = calendars ?? (await workspaceCalendars(workspaceId));
+    const current = calendars ?? (await readWorkspaceCalendars(db, workspaceId));
     return {
-      ctx: { workspaceId, version: row.version, policy, calendars: calendarResolver(policy, current) },
-      calendarsSignature: current.signature,
+      ctx: {
+        workspaceId,
+        version: row.version,
+        policy,
+        calendars: calendarResolver(policy, current),
+        calendarsSignature: current.signature,
+      },
       expiresAt: performance.now() + CONTEXT_TTL_MS,
     };
   }
@@ -231,8 +227,9 @@ export function createSlaClockService({ db }: { db: Db }) {
      * CONTEXT_TTL_MS (policy versions never change; calendars may, and this process forgets them on every edit).
      * `calendarKey`: a calendar the caller needs (a contract's extended hours); a cached context that does not know
      * it is reloaded at once, so a calendar created through another instance is usable immediately.
-     * `fresh`: read the calendars as they are now. Writes ask for it: clocks they compute are persisted, and must not
-     * be computed with a calendar another instance edited a moment ago (reads only project, so a cache will do).
+     * `fresh`: read the policy version and calendars as they are now. Writes ask for it: what they compute is
+     * persisted (clocks, the policy version a ticket is pinned to), and must not come from a policy or calendar
+     * another instance changed a moment ago (reads only project clocks, so a cache will do).
      */
     async policyContext(
       workspaceId: string,
@@ -247,9 +244,15 @@ export function createSlaClockService({ db }: { db: Db }) {
         cached.expiresAt > performance.now() &&
         (wanted == null || knows(cached.ctx, wanted));
       if (usable && options.fresh !== true) return cached.ctx;
-      // Fresh: one query for the calendars as they are now; the cached context still serves if they are unchanged.
-      const calendars = options.fresh === true ? await workspaceCalendars(workspaceId) : undefined;
-      if (usable && calendars !== undefined && cached.calendarsSignature === calendars.signature)
+      // Fresh: one query for the current policy version and calendars; the cached context still serves if neither
+      // changed (a pinned version never changes; the current one may, through another instance).
+      const calendars = options.fresh === true ? await readWorkspaceCalendars(db, workspaceId) : undefined;
+      if (
+        usable &&
+        calendars !== undefined &&
+        cached.ctx.calendarsSignature === calendars.signature &&
+        (version !== undefined || cached.ctx.version === calendars.policyVersion)
+      )
         return cached.ctx;
       const loaded = await loadContext(workspaceId, version, calendars);
       contextCache.set(key, loaded);

@@ -108,6 +108,9 @@ export function sortKeyOf(row: TicketKeyRow, sort: TicketSort): string | number 
 
 export function createTicketRepository(db: Db) {
   return {
+    /** The database or transaction this repository runs on, for checks shared with other repositories. */
+    db,
+
     find: async (workspaceId: string, id: string): Promise<TicketRow | undefined> => {
       const { rows } = await runPrepared(
         db,

@@ -6,6 +6,7 @@ import { DomainError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { OrganizationRepository } from '../organizations/organization.repository.ts';
 import { toCoreEvents, type PolicyContext, type SlaClockService } from '../sla/sla-clock.service.ts';
+import { readWorkspaceCalendars } from '../workspaces/workspace-calendars.repository.ts';
 import {
   PRIORITY_IDS,
   type ChannelId,
@@ -177,8 +178,47 @@ export interface TicketServiceDeps {
   readonly clock: Clock;
 }
 
+/** A change computed clocks with calendars (or a current policy) that were edited before it could commit. */
+class StaleContextError extends Error {}
+
 export function createTicketService({ db, tickets, organizations, sla, clock }: TicketServiceDeps) {
   const snapshotCache = createTicketSnapshotCache();
+
+  /**
+   * Inside a change's transaction, before its clocks are written: the calendars they were computed with (and, for a
+   * new ticket, the policy version it is pinned to) are still the stored ones. A calendar edit committed since the
+   * context was read would otherwise be overwritten by clocks from the old calendar, after the edit's own recompute.
+   */
+  async function ensureContextCurrent(
+    trx: Db,
+    ctx: PolicyContext,
+    options: { policy: boolean },
+  ): Promise<void> {
+    const stored = await readWorkspaceCalendars(trx, ctx.workspaceId);
+    if (
+      stored.signature !== ctx.calendarsSignature ||
+      (options.policy && stored.policyVersion !== ctx.version)
+    )
+      throw new StaleContextError('the workspace calendars or policy changed during the change');
+  }
+
+  /** Runs a change again, once, with a fresh context when it found its context stale (see ensureContextCurrent). */
+  async function retryOnStaleContext<T>(change: () => Promise<T>): Promise<T> {
+    try {
+      return await change();
+    } catch (error) {
+      if (!(error instanceof StaleContextError)) throw error;
+    }
+    try {
+      return await change();
+    } catch (error) {
+      if (!(error instanceof StaleContextError)) throw error;
+      throw new DomainError(
+        'VERSION_CONFLICT',
+        'the workspace calendars or policy changed while this change was being made; retry',
+      );
+    }
+  }
 
   /** Another organization's ticket, or another workspace's, is "not found": its existence is not revealed. */
   async function visibleTicket(actor: Actor, id: string): Promise<TicketRow> {
@@ -226,6 +266,7 @@ export function createTicketService({ db, tickets, organizations, sla, clock }: 
     extendedKey: string | null,
     nowMs: number,
   ): Promise<void> {
+    await ensureContextCurrent(repo.db, ctx, { policy: false });
     const events = toCoreEvents(await repo.events(ticket.id));
     const clocks = sla.clocks(ctx, { events, nowMs, extendedCalendarKey: extendedKey });
     await repo.replaceSla(ticket.id, slaRowsOf(ticket, clocks, nowMs));
@@ -244,15 +285,14 @@ export function createTicketService({ db, tickets, organizations, sla, clock }: 
     if (missing.length > 0) {
       const ids = missing.map((r) => r.id);
       const [slaRows, tags] = await Promise.all([tickets.slaFor(ids), tickets.tagsFor(ids)]);
-      // The row, its clocks and its tags were read by separate statements: a change committed in between would pair
-      // one version's row with the next one's clocks. Such a snapshot still answers this request (as any read racing
-      // a write may), but only one whose version did not move meanwhile is cached for later readers.
-      const stillCurrent = await tickets.versionsOf(ids);
+      // The row, its clocks and its tags are separate reads: a change committed in between pairs one version's row
+      // with the next one's tags, as any read racing a write may. Cached under the row's version, such a snapshot is
+      // never served again (later readers read the newer version), and a no-change PATCH re-checks the version.
       const fresh = new Map<string, TicketSnapshot>();
       for (const row of missing) {
         const snapshot = { row, sla: slaRows.get(row.id) ?? [], tags: tags.get(row.id) ?? [] };
         fresh.set(row.id, snapshot);
-        if (stillCurrent.get(row.id) === row.version) snapshotCache.set(snapshot);
+        snapshotCache.set(snapshot);
       }
       rows.forEach((row, i) => (snapshots[i] ??= fresh.get(row.id)));
     }
@@ -383,7 +423,7 @@ export function createTicketService({ db, tickets, organizations, sla, clock }: 
     return [...new Set(tags.map((t) => t.trim().toLowerCase()).filter((t) => t !== ''))].sort();
   }
 
-  return {
+  const service = {
     async create(actor: Actor, input: CreateTicketInput): Promise<TicketDto> {
       let organizationId: string;
       if (actor.role === 'client') {
@@ -479,6 +519,7 @@ export function createTicketService({ db, tickets, organizations, sla, clock }: 
       });
       row.next_due_at = nextDueOf(clocks);
       await inTicketTransaction(db, async (repo) => {
+        await ensureContextCurrent(repo.db, ctx, { policy: true });
         await repo.insert(row);
         await repo.appendEvents(row, [created], actor.userId, nowMs, { firstSeq: 1 });
         if (tags.length > 0) await repo.setTags(row, tags, { fresh: true });
@@ -816,6 +857,19 @@ export function createTicketService({ db, tickets, organizations, sla, clock }: 
 
     /** For other services (attachments, billing): the ticket if the actor may see it. */
     visibleTicket,
+  };
+
+  // The changes that persist clocks: each reads its context before its transaction and checks it inside.
+  return {
+    ...service,
+    create: (...args: Parameters<typeof service.create>) =>
+      retryOnStaleContext(() => service.create(...args)),
+    update: (...args: Parameters<typeof service.update>) =>
+      retryOnStaleContext(() => service.update(...args)),
+    comment: (...args: Parameters<typeof service.comment>) =>
+      retryOnStaleContext(() => service.comment(...args)),
+    startAnalysis: (...args: Parameters<typeof service.startAnalysis>) =>
+      retryOnStaleContext(() => service.startAnalysis(...args)),
   };
 }
 

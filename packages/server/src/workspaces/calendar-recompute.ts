@@ -2,6 +2,7 @@ import type { Db } from '../db/database.ts';
 import { toCoreEvents, type PolicyContext, type SlaClockService } from '../sla/sla-clock.service.ts';
 import { nextDueOf, slaRowsOf } from '../tickets/ticket-sla.ts';
 import { inTicketTransaction } from '../tickets/ticket.repository.ts';
+import { readWorkspaceCalendars } from './workspace-calendars.repository.ts';
 
 /** Tickets whose persisted clocks are recomputed per transaction: bounds each write lock's length. */
 const TICKETS_PER_TRANSACTION = 200;
@@ -45,23 +46,34 @@ export async function recomputeClocksOnCalendar(
   for (const version of new Set(tickets.map((t) => t.policy_version)))
     contexts.set(version, await sla.policyContext(workspaceId, version, { fresh: true }));
 
+  let recomputed = 0;
   for (let start = 0; start < tickets.length; start += TICKETS_PER_TRANSACTION) {
     const batch = tickets.slice(start, start + TICKETS_PER_TRANSACTION);
-    await inTicketTransaction(db, async (repo) => {
+    const superseded = await inTicketTransaction(db, async (repo) => {
+      // Another edit of the workspace calendars committed since this sweep read them: its own sweep recomputes
+      // these tickets with the newer calendars, and this one must not write older clocks after it.
+      const stored = await readWorkspaceCalendars(repo.db, workspaceId);
+      if ([...contexts.values()].some((ctx) => ctx.calendarsSignature !== stored.signature)) return true;
       for (const ticket of batch) {
         const ctx = contexts.get(ticket.policy_version);
         if (!ctx) continue;
         // First, as every ticket change does: the row lock orders this after (or before) a concurrent change of the
         // ticket instead of deadlocking with it, and the history read next includes that change. The representation
         // changes (due instants), so an ETag, and the snapshot caches keyed on the version, must move.
+        const locked = await repo.lockForChange(ticket.workspace_id, ticket.id);
+        // Closed since the selection above: its clocks are final.
+        if (locked === undefined || locked.status === 'closed') continue;
         await repo.bumpVersion(ticket.id);
         const events = toCoreEvents(await repo.events(ticket.id));
         // The extended calendar frozen on the ticket at creation (migration 202611231500), like ticket.service.
         const clocks = sla.clocks(ctx, { events, nowMs, extendedCalendarKey: ticket.extended_calendar_key });
         await repo.replaceSla(ticket.id, slaRowsOf(ticket, clocks, nowMs));
         await repo.setNextDue(ticket.id, nextDueOf(clocks));
+        recomputed++;
       }
+      return false;
     });
+    if (superseded) break;
   }
-  return tickets.length;
+  return recomputed;
 }

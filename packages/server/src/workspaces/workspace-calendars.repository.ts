@@ -1,0 +1,30 @@
+import type { Db } from '../db/database.ts';
+
+/**
+ * The workspace's current policy version and calendars as stored now, in one query, with a signature that changes
+ * with any calendar. Takes the database or a transaction: a ticket change checks, inside its own transaction, that
+ * the context it computed clocks with is still the stored one (see ticket.service.ts).
+ */
+export async function readWorkspaceCalendars(db: Db, workspaceId: string) {
+  const rows = await db
+    .selectFrom('workspaces')
+    .leftJoin('calendars', 'calendars.workspace_id', 'workspaces.id')
+    .select([
+      'workspaces.policy_version as policyVersion',
+      'calendars.key as key',
+      'calendars.spec_json as spec',
+    ])
+    .where('workspaces.id', '=', workspaceId)
+    .orderBy('calendars.key')
+    .execute();
+  const calendars: { key: string; spec_json: string }[] = [];
+  for (const row of rows)
+    if (row.key !== null && row.spec !== null) calendars.push({ key: row.key, spec_json: row.spec });
+  return {
+    policyVersion: rows[0]?.policyVersion ?? null,
+    rows: calendars,
+    signature: JSON.stringify(calendars.map((r) => [r.key, r.spec_json])),
+  };
+}
+
+export type WorkspaceCalendars = Awaited<ReturnType<typeof readWorkspaceCalendars>>;
