@@ -179,7 +179,7 @@ for (const dialect of DIALECTS) {
       await server?.close();
     });
 
-    /** A ticket service that, when armed, pauses right after reading a fresh context, until released. */
+    /** A ticket service that pauses right after reading its first policy context, until released. */
     function pausedAfterContext() {
       const db = server.services.db;
       const real = createSlaClockService({ db });
@@ -189,7 +189,7 @@ for (const dialect of DIALECTS) {
         ...real,
         policyContext: async (...args: Parameters<SlaClockService['policyContext']>) => {
           const ctx = await real.policyContext(...args);
-          if (gate !== null && args[2]?.fresh === true) {
+          if (gate !== null) {
             reached();
             await gate;
           }

@@ -202,15 +202,15 @@ export function createTicketService({ db, tickets, organizations, sla, clock }: 
       throw new StaleContextError('the workspace calendars or policy changed during the change');
   }
 
-  /** Runs a change again, once, with a fresh context when it found its context stale (see ensureContextCurrent). */
-  async function retryOnStaleContext<T>(change: () => Promise<T>): Promise<T> {
+  /** Runs `retry` (with a fresh context) when `change` found its context stale (see ensureContextCurrent). */
+  async function retryOnStaleContext<T>(change: () => Promise<T>, retry: () => Promise<T>): Promise<T> {
     try {
       return await change();
     } catch (error) {
       if (!(error instanceof StaleContextError)) throw error;
     }
     try {
-      return await change();
+      return await retry();
     } catch (error) {
       if (!(error instanceof StaleContextError)) throw error;
       throw new DomainError(
@@ -234,10 +234,10 @@ export function createTicketService({ db, tickets, organizations, sla, clock }: 
    * inside a transaction would wait on itself). The policy version and the contract's extended calendar are those
    * pinned at creation: a later contract must not rewrite the business time already elapsed on the ticket.
    */
-  async function changeContext(ticket: TicketRow) {
+  async function changeContext(ticket: TicketRow, fresh: boolean) {
     const ctx = await sla.policyContext(ticket.workspace_id, ticket.policy_version, {
       calendarKey: ticket.extended_calendar_key,
-      fresh: true,
+      fresh,
     });
     return { ctx, extendedKey: ticket.extended_calendar_key };
   }
@@ -423,7 +423,12 @@ export function createTicketService({ db, tickets, organizations, sla, clock }: 
     return [...new Set(tags.map((t) => t.trim().toLowerCase()).filter((t) => t !== ''))].sort();
   }
 
-  const service = {
+  /**
+   * The service's operations. `fresh`: the changes read the policy version and calendars from the database before
+   * computing clocks; otherwise from this process's cache (at most CONTEXT_TTL_MS old). Either way each change checks
+   * them inside its transaction (ensureContextCurrent), so the cache is only a bet that nothing changed.
+   */
+  const operations = (fresh: boolean) => ({
     async create(actor: Actor, input: CreateTicketInput): Promise<TicketDto> {
       let organizationId: string;
       if (actor.role === 'client') {
@@ -453,7 +458,7 @@ export function createTicketService({ db, tickets, organizations, sla, clock }: 
       const extendedKey = contract.extended_calendar_key;
       const ctx = await sla.policyContext(actor.workspaceId, undefined, {
         calendarKey: extendedKey,
-        fresh: true,
+        fresh,
       });
       const nowMs = clock.nowMs();
       sla.checkPriority(ctx, input.priority);
@@ -640,7 +645,7 @@ export function createTicketService({ db, tickets, organizations, sla, clock }: 
         set.status = patch.status;
         events.push({ type: 'status-changed', payload: { status: patch.status, from } });
       }
-      const { ctx, extendedKey } = await changeContext(ticket);
+      const { ctx, extendedKey } = await changeContext(ticket, fresh);
       if (patch.priority !== undefined && patch.priority !== ticket.priority) {
         sla.checkPriority(ctx, patch.priority);
         set.priority = patch.priority;
@@ -748,7 +753,7 @@ export function createTicketService({ db, tickets, organizations, sla, clock }: 
       refuseClosed(ticket);
       const nowMs = clock.nowMs();
       const commentId = newId();
-      const { ctx, extendedKey } = await changeContext(ticket);
+      const { ctx, extendedKey } = await changeContext(ticket, fresh);
       await inTicketTransaction(db, async (repo) => {
         // The status move is decided from the row as it is now, locked: a resolve or close committed since the
         // read above must not be undone by this comment (nor appear with a wrong `from` in the history).
@@ -817,7 +822,7 @@ export function createTicketService({ db, tickets, organizations, sla, clock }: 
       requireRole(actor, STAFF_ROLES, 'start the analysis');
       const ticket = refuseFinished(await visibleTicket(actor, id));
       const nowMs = clock.nowMs();
-      const { ctx, extendedKey } = await changeContext(ticket);
+      const { ctx, extendedKey } = await changeContext(ticket, fresh);
       await inTicketTransaction(db, async (repo) => {
         // Decided from the locked row: a resolve committed since the read above refuses the analysis.
         const current = refuseFinished(await lockedTicket(repo, ticket));
@@ -857,19 +862,34 @@ export function createTicketService({ db, tickets, organizations, sla, clock }: 
 
     /** For other services (attachments, billing): the ticket if the actor may see it. */
     visibleTicket,
-  };
+  });
 
-  // The changes that persist clocks: each reads its context before its transaction and checks it inside.
+  // The changes that persist clocks try with the cached context first, then once more with a fresh one if a policy
+  // or calendar edit made it stale (on PostgreSQL a fresh read is one more round trip per change).
+  const cached = operations(false);
+  const current = operations(true);
   return {
-    ...service,
-    create: (...args: Parameters<typeof service.create>) =>
-      retryOnStaleContext(() => service.create(...args)),
-    update: (...args: Parameters<typeof service.update>) =>
-      retryOnStaleContext(() => service.update(...args)),
-    comment: (...args: Parameters<typeof service.comment>) =>
-      retryOnStaleContext(() => service.comment(...args)),
-    startAnalysis: (...args: Parameters<typeof service.startAnalysis>) =>
-      retryOnStaleContext(() => service.startAnalysis(...args)),
+    ...cached,
+    create: (...args: Parameters<typeof cached.create>) =>
+      retryOnStaleContext(
+        () => cached.create(...args),
+        () => current.create(...args),
+      ),
+    update: (...args: Parameters<typeof cached.update>) =>
+      retryOnStaleContext(
+        () => cached.update(...args),
+        () => current.update(...args),
+      ),
+    comment: (...args: Parameters<typeof cached.comment>) =>
+      retryOnStaleContext(
+        () => cached.comment(...args),
+        () => current.comment(...args),
+      ),
+    startAnalysis: (...args: Parameters<typeof cached.startAnalysis>) =>
+      retryOnStaleContext(
+        () => cached.startAnalysis(...args),
+        () => current.startAnalysis(...args),
+      ),
   };
 }
 
