@@ -4,7 +4,14 @@ import { z } from 'zod';
 import { buildApp } from '../src/app.ts';
 import { createDatabase, databaseConfigFromEnv, type DatabaseHandle } from '../src/db/database.ts';
 import { describeDialect, DIALECTS } from './dialects.ts';
-import { startTestServer, T0_MS, ticketOf, ticketsOf, type TestServer } from './server-harness.ts';
+import {
+  startTestServer,
+  T0_MS,
+  ticketOf,
+  ticketsOf,
+  weekdayHours,
+  type TestServer,
+} from './server-harness.ts';
 
 /**
  * Two server instances on one database, as behind a load balancer. Instance A caches what it read (ticket snapshots
@@ -121,14 +128,7 @@ for (const dialect of DIALECTS) {
       a.clock.set(T0_MS + 120_000);
       const put = async (spec: unknown) =>
         (await onB('PUT', '/api/v1/calendars/ext-multi', admin, { name: 'Extended', spec }, hosting)).status;
-      const hours = (from: string, to: string) => ({
-        timeZone: 'Europe/Brussels',
-        week: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [[from, to]]])),
-        holidays: [],
-        closed: [],
-        special: {},
-        businessDay: from === '07:00' ? 'PT15H' : 'PT2H',
-      });
+      const hours = (from: string, to: string) => weekdayHours(from, to, from === '07:00' ? 'PT15H' : 'PT2H');
       expect(await put(hours('07:00', '22:00'))).toBe(200);
       // The calendar was just created through B; A (whose policy context is warm) can use it at once.
       const contract = await a.request(

@@ -269,3 +269,28 @@ export function clockOf(ticket: { sla: { metric: string }[] }, metric: string) {
   if (!clock) throw new Error(`no ${metric} clock in ${JSON.stringify(ticket.sla)}`);
   return clock as ReturnType<typeof ticketSchema.parse>['sla'][number];
 }
+
+/** A Brussels calendar open `from`–`to` on weekdays: the extended hours of a Sur Mesure contract in tests. */
+export function weekdayHours(from: string, to: string, businessDay: string) {
+  return {
+    timeZone: 'Europe/Brussels',
+    week: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [[from, to]]])),
+    holidays: [],
+    closed: [],
+    special: {},
+    businessDay,
+  };
+}
+
+/** The hosting agent of the fixture as a service-level actor (for tests that call a service directly). */
+export async function hostingAgentActor(server: TestServer, agentToken: string): Promise<Actor> {
+  const me = await server.request('GET', '/api/v1/me', undefined, { token: agentToken });
+  return {
+    userId: z.object({ id: z.string() }).parse(me.body).id,
+    name: 'agent',
+    sessionId: 'test',
+    workspaceId: server.fixture.hosting.id,
+    role: 'agent',
+    organizationId: null,
+  };
+}

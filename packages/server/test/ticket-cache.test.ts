@@ -5,7 +5,14 @@ import { createSlaClockService, type SlaClockService } from '../src/sla/sla-cloc
 import { createTicketRepository, type TicketRepository } from '../src/tickets/ticket.repository.ts';
 import { createTicketService } from '../src/tickets/ticket.service.ts';
 import { describeDialect, DIALECTS } from './dialects.ts';
-import { startTestServer, T0_MS, ticketOf, type TestServer } from './server-harness.ts';
+import {
+  hostingAgentActor,
+  startTestServer,
+  T0_MS,
+  ticketOf,
+  weekdayHours,
+  type TestServer,
+} from './server-harness.ts';
 
 /**
  * The ticket snapshot cache under concurrent changes: a ticket service whose repository calls can be held at one
@@ -22,15 +29,7 @@ for (const dialect of DIALECTS) {
       server = await startTestServer(dialect);
       agent = await server.login('agent@acme.test');
       pro = await server.login('pro@acme.test');
-      const me = await server.request('GET', '/api/v1/me', undefined, { token: agent });
-      actor = {
-        userId: (me.body as { id: string }).id,
-        name: 'agent',
-        sessionId: 'test',
-        workspaceId: server.fixture.hosting.id,
-        role: 'agent',
-        organizationId: null,
-      };
+      actor = await hostingAgentActor(server, agent);
     });
     afterAll(async () => {
       await server?.close();
@@ -134,14 +133,7 @@ for (const dialect of DIALECTS) {
     let admin: string;
     let actor: Actor;
     const hosting = { workspace: 'hosting-be' };
-    const hours = (from: string, to: string) => ({
-      timeZone: 'Europe/Brussels',
-      week: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [[from, to]]])),
-      holidays: [],
-      closed: [],
-      special: {},
-      businessDay: from === '07:00' ? 'PT15H' : 'PT2H',
-    });
+    const hours = (from: string, to: string) => weekdayHours(from, to, from === '07:00' ? 'PT15H' : 'PT2H');
     const put = async (spec: unknown) =>
       (
         await server.request(
@@ -156,15 +148,7 @@ for (const dialect of DIALECTS) {
       server = await startTestServer(dialect);
       agent = await server.login('agent@acme.test');
       admin = await server.login('admin@acme.test');
-      const me = await server.request('GET', '/api/v1/me', undefined, { token: agent });
-      actor = {
-        userId: (me.body as { id: string }).id,
-        name: 'agent',
-        sessionId: 'test',
-        workspaceId: server.fixture.hosting.id,
-        role: 'agent',
-        organizationId: null,
-      };
+      actor = await hostingAgentActor(server, agent);
       server.clock.set(T0_MS + 60_000);
       expect(await put(hours('07:00', '22:00'))).toBe(200);
       const contract = await server.request(
