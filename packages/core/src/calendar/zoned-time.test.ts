@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { IANAZone } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { CalendarError } from './calendar-error.ts';
 import { formatInstant, parseInstant, wallToInstant, zoneOffset } from './zoned-time.ts';
@@ -52,5 +54,49 @@ describe('wallToInstant', () => {
       expect(back <= t).toBe(true);
       expect(back + offsetAt(back) * 60_000).toBe(wall);
     }
+  });
+});
+
+describe('zoneOffset (tabulated per span) agrees with the zone asked directly', () => {
+  const ZONES = [
+    'Europe/Brussels',
+    'Asia/Riyadh',
+    'Australia/Lord_Howe',
+    'Pacific/Chatham',
+    'America/Santiago',
+    'Africa/Casablanca', // leaves summer time during Ramadan: two extra transitions a month apart
+    'Asia/Tehran', // dropped summer time in 2022
+    'Pacific/Apia', // skipped 30 December 2011
+  ];
+  const YEAR_MS = 365.25 * 86_400_000;
+  const FROM_MS = Date.UTC(1971, 0, 1);
+  const TO_MS = Date.UTC(2100, 0, 1);
+
+  it.each(ZONES)('%s: every transition to the millisecond, and random instants (1971–2099)', (zone) => {
+    const tabulated = zoneOffset(zone);
+    const direct = IANAZone.create(zone);
+    // Transitions found independently: a two-hour scan, then bisection on the zone itself.
+    for (let year = 1971; year < 2100; year += 11) {
+      const fromMs = Date.UTC(year, 0, 1);
+      for (let t = fromMs; t < fromMs + YEAR_MS; t += 2 * 3_600_000) {
+        if (direct.offset(t) === direct.offset(t + 2 * 3_600_000)) continue;
+        let lo = t;
+        let hi = t + 2 * 3_600_000;
+        while (hi - lo > 1) {
+          const mid = Math.floor((lo + hi) / 2);
+          if (direct.offset(mid) === direct.offset(lo)) lo = mid;
+          else hi = mid;
+        }
+        for (const at of [lo - 1, lo, hi, hi + 1])
+          expect(tabulated(at), `${zone} at ${at}`).toBe(direct.offset(at));
+      }
+    }
+    fc.assert(
+      fc.property(
+        fc.integer({ min: FROM_MS, max: TO_MS }),
+        (atMs) => tabulated(atMs) === direct.offset(atMs),
+      ),
+      { numRuns: 500 },
+    );
   });
 });

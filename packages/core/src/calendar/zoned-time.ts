@@ -20,6 +20,21 @@ export type OffsetAt = (atMs: number) => number;
 
 const offsetFns = new Map<string, OffsetAt>();
 
+/** The offsets of a zone are tabulated per span of this length (2^35 ms, about 398 days). */
+const SPAN_MS = 2 ** 35;
+/**
+ * How far apart the zone is sampled when a span is tabulated. Two transitions less than a day apart would hide each
+ * other; tzdata has none in the engine's years (wallToInstant relies on the same fact: a day either side of a wall
+ * time brackets at most one transition), and the property tests compare with luxon asked directly.
+ */
+const SAMPLE_MS = DAY_MS;
+
+/** One span of a zone: where each constant-offset stretch starts (epoch ms) and its offset (minutes). */
+interface OffsetSpan {
+  readonly starts: readonly number[];
+  readonly offsets: readonly number[];
+}
+
 export function zoneOffset(timeZone: string): OffsetAt {
   let fn = offsetFns.get(timeZone);
   if (!fn) {
@@ -27,10 +42,61 @@ export function zoneOffset(timeZone: string): OffsetAt {
       throw new CalendarError('INVALID_CALENDAR', `timeZone: unknown IANA time zone '${timeZone}'`);
     }
     const zone = IANAZone.create(timeZone);
-    fn = (atMs) => zone.offset(atMs);
+    fn = tabulatedOffsets((atMs) => zone.offset(atMs));
     offsetFns.set(timeZone, fn);
   }
   return fn;
+}
+
+/**
+ * Asking `Intl` (through luxon) for an offset costs microseconds, and compiling a calendar year or formatting a stream
+ * of instants asks thousands of times: most of a calendar's compile time and a third of the CLI's. Each span of time
+ * is tabulated once per zone instead (its transitions found by sampling, then bisection to the millisecond) and every
+ * later question is a binary search in a handful of numbers.
+ */
+function tabulatedOffsets(offsetOf: (atMs: number) => number): OffsetAt {
+  const spans = new Map<number, OffsetSpan>();
+  return (atMs) => {
+    const index = Math.floor(atMs / SPAN_MS);
+    let span = spans.get(index);
+    if (span === undefined) {
+      span = tabulateSpan(offsetOf, index * SPAN_MS, (index + 1) * SPAN_MS);
+      spans.set(index, span);
+    }
+    const { starts, offsets } = span;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= atMs) lo = mid;
+      else hi = mid - 1;
+    }
+    return offsets[lo]!;
+  };
+}
+
+function tabulateSpan(offsetOf: (atMs: number) => number, fromMs: number, toMs: number): OffsetSpan {
+  const starts = [fromMs];
+  const offsets = [offsetOf(fromMs)];
+  let previousMs = fromMs;
+  while (previousMs < toMs - 1) {
+    const sampleMs = Math.min(previousMs + SAMPLE_MS, toMs - 1);
+    const offset = offsetOf(sampleMs);
+    if (offset !== offsets[offsets.length - 1]) {
+      // The first instant with the new offset, in (previousMs, sampleMs].
+      let lo = previousMs;
+      let hi = sampleMs;
+      while (hi - lo > 1) {
+        const mid = Math.floor((lo + hi) / 2);
+        if (offsetOf(mid) === offset) hi = mid;
+        else lo = mid;
+      }
+      starts.push(hi);
+      offsets.push(offset);
+    }
+    previousMs = sampleMs;
+  }
+  return { starts, offsets };
 }
 
 /**
