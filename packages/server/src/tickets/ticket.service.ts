@@ -868,28 +868,19 @@ export function createTicketService({ db, tickets, organizations, sla, clock }: 
   // or calendar edit made it stale (on PostgreSQL a fresh read is one more round trip per change).
   const cached = operations(false);
   const current = operations(true);
+  const retried =
+    <A extends unknown[], R>(first: (...args: A) => Promise<R>, again: (...args: A) => Promise<R>) =>
+    (...args: A) =>
+      retryOnStaleContext(
+        () => first(...args),
+        () => again(...args),
+      );
   return {
     ...cached,
-    create: (...args: Parameters<typeof cached.create>) =>
-      retryOnStaleContext(
-        () => cached.create(...args),
-        () => current.create(...args),
-      ),
-    update: (...args: Parameters<typeof cached.update>) =>
-      retryOnStaleContext(
-        () => cached.update(...args),
-        () => current.update(...args),
-      ),
-    comment: (...args: Parameters<typeof cached.comment>) =>
-      retryOnStaleContext(
-        () => cached.comment(...args),
-        () => current.comment(...args),
-      ),
-    startAnalysis: (...args: Parameters<typeof cached.startAnalysis>) =>
-      retryOnStaleContext(
-        () => cached.startAnalysis(...args),
-        () => current.startAnalysis(...args),
-      ),
+    create: retried(cached.create, current.create),
+    update: retried(cached.update, current.update),
+    comment: retried(cached.comment, current.comment),
+    startAnalysis: retried(cached.startAnalysis, current.startAnalysis),
   };
 }
 
