@@ -40,10 +40,14 @@ for (const dialect of DIALECTS) {
       const db = server.services.db;
       const repository = createTicketRepository(db);
       let gate: Promise<void> | null = null;
+      let reached = (): void => undefined;
       const held: TicketRepository = {
         ...repository,
         [method]: async (...args: unknown[]) => {
-          if (gate !== null) await gate;
+          if (gate !== null) {
+            reached();
+            await gate;
+          }
           return (repository[method] as (...a: unknown[]) => unknown)(...args);
         },
       };
@@ -56,12 +60,17 @@ for (const dialect of DIALECTS) {
       });
       return {
         service,
+        /** Holds the next call of `method`; `held` resolves once a call is waiting there. */
         arm: () => {
           let release = (): void => undefined;
           gate = new Promise<void>((r) => (release = r));
-          return () => {
-            gate = null;
-            release();
+          const waiting = new Promise<void>((r) => (reached = r));
+          return {
+            held: waiting,
+            release: () => {
+              gate = null;
+              release();
+            },
           };
         },
       };
@@ -89,13 +98,13 @@ for (const dialect of DIALECTS) {
       const second = await open('second');
       const { service, arm } = serviceWithGate('findMany');
       await service.get(actor, first.id); // `first` cached at its version; `second` not yet
-      const release = arm();
+      const gate = arm();
       const listing = service.list(actor, { sort: '-createdAt', limit: 2 });
-      await new Promise((r) => setTimeout(r, 20));
+      await gate.held;
       // Meanwhile `first` changes and this process caches its new version.
       expect((await patch(first.id, first.version, { priority: 'P2' })).status).toBe(200);
       await service.get(actor, first.id);
-      release();
+      gate.release();
       const page = await listing;
       expect(page.items.map((t) => t.id)).toEqual([second.id, first.id]);
     });
@@ -103,16 +112,16 @@ for (const dialect of DIALECTS) {
     it('a no-change PATCH whose ticket changed between its reads is 409, not "no change"', async () => {
       const ticket = await open('tags');
       const { service, arm } = serviceWithGate('tagsFor');
-      const release = arm();
+      const gate = arm();
       // Reads the row at version 1, then waits before reading its clocks and tags…
       const updating = service
         .update(actor, ticket.id, ticket.version, { tags: ['dns'] })
         .then(() => 'applied')
         .catch((error: { code?: string }) => error.code);
-      await new Promise((r) => setTimeout(r, 20));
+      await gate.held;
       // …while another request sets those very tags (version 2).
       const tagged = ticketOf(await patch(ticket.id, ticket.version, { tags: ['dns'] }));
-      release();
+      gate.release();
       // Version 1 read with version 2's tags is not "no change": the caller's version is stale.
       expect(await updating).toBe('VERSION_CONFLICT');
       const current = await service.get(actor, ticket.id);
