@@ -1,3 +1,4 @@
+import { PostgresAdapter } from 'kysely';
 import type { Db } from '../db/database.ts';
 
 /**
@@ -28,3 +29,18 @@ export async function readWorkspaceCalendars(db: Db, workspaceId: string) {
 }
 
 export type WorkspaceCalendars = Awaited<ReturnType<typeof readWorkspaceCalendars>>;
+
+/**
+ * Ticket creation and calendar edits of one workspace exclude each other on PostgreSQL through the workspace row:
+ * creations share it, an edit takes it alone (NO KEY UPDATE: the key-share locks of other writes' foreign keys do
+ * not wait for it). SQLite runs one write transaction at a time: nothing to do there.
+ */
+export async function lockWorkspaceShared(trx: Db, workspaceId: string): Promise<void> {
+  if (!(trx.getExecutor().adapter instanceof PostgresAdapter)) return;
+  await trx.selectFrom('workspaces').select('id').where('id', '=', workspaceId).forShare().execute();
+}
+
+export async function lockWorkspaceExclusive(trx: Db, workspaceId: string): Promise<void> {
+  if (!(trx.getExecutor().adapter instanceof PostgresAdapter)) return;
+  await trx.selectFrom('workspaces').select('id').where('id', '=', workspaceId).forNoKeyUpdate().execute();
+}

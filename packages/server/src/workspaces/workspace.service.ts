@@ -15,6 +15,7 @@ import {
 } from '../sla/sla-clock.service.ts';
 import { CALENDAR_PRESET_IDS } from '../sla/sla-core.ts';
 import { recomputeClocksOnCalendar } from './calendar-recompute.ts';
+import { lockWorkspaceExclusive } from './workspace-calendars.repository.ts';
 
 export interface WorkspaceServiceDeps {
   readonly db: Db;
@@ -178,23 +179,29 @@ export function createWorkspaceService({ db, sla, clock }: WorkspaceServiceDeps)
       requireRole(actor, ['admin'], 'edit calendars');
       const spec = validateCalendarSpec(input.spec);
       const nowMs = clock.nowMs();
-      await db
-        .insertInto('calendars')
-        .values({
-          id: newId(),
-          workspace_id: actor.workspaceId,
-          key,
-          name: input.name,
-          spec_json: JSON.stringify(spec),
-          created_at: nowMs,
-          updated_at: nowMs,
-        })
-        .onConflict((oc) =>
-          oc
-            .columns(['workspace_id', 'key'])
-            .doUpdateSet({ name: input.name, spec_json: JSON.stringify(spec), updated_at: nowMs }),
-        )
-        .execute();
+      await db.transaction().execute(async (trx) => {
+        // Waits for the ticket creations in flight in this workspace (they hold the row shared, see
+        // lockWorkspaceShared), and makes later ones wait for this edit: a ticket is either created before the edit,
+        // and found by the recompute below, or after it, with the new calendar.
+        await lockWorkspaceExclusive(trx, actor.workspaceId);
+        await trx
+          .insertInto('calendars')
+          .values({
+            id: newId(),
+            workspace_id: actor.workspaceId,
+            key,
+            name: input.name,
+            spec_json: JSON.stringify(spec),
+            created_at: nowMs,
+            updated_at: nowMs,
+          })
+          .onConflict((oc) =>
+            oc
+              .columns(['workspace_id', 'key'])
+              .doUpdateSet({ name: input.name, spec_json: JSON.stringify(spec), updated_at: nowMs }),
+          )
+          .execute();
+      });
       sla.forgetWorkspace(actor.workspaceId);
       // Open tickets on this calendar get clocks consistent with it. Not in the upsert's transaction (the new
       // contexts are read through the pool), but PUT is idempotent: a retry after a failure finishes the job.
