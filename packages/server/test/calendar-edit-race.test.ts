@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import type { Actor } from '../src/auth/actor.ts';
+import type * as WorkspaceCalendarsModule from '../src/workspaces/workspace-calendars.repository.ts';
 import { describeDialect, DIALECTS } from './dialects.ts';
 import {
   hostingAgentActor,
@@ -18,8 +19,7 @@ const hold = vi.hoisted(() => ({
 }));
 
 vi.mock('../src/workspaces/workspace-calendars.repository.ts', async (importOriginal) => {
-  const original =
-    await importOriginal<typeof import('../src/workspaces/workspace-calendars.repository.ts')>();
+  const original = await importOriginal<typeof WorkspaceCalendarsModule>();
   return {
     ...original,
     readWorkspaceCalendars: async (...args: Parameters<typeof original.readWorkspaceCalendars>) => {
