@@ -6,7 +6,7 @@ import { DomainError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { OrganizationRepository } from '../organizations/organization.repository.ts';
 import { toCoreEvents, type PolicyContext, type SlaClockService } from '../sla/sla-clock.service.ts';
-import { lockWorkspaceShared, readWorkspaceCalendars } from '../workspaces/workspace-calendars.repository.ts';
+import { readWorkspaceCalendars } from '../workspaces/workspace-calendars.repository.ts';
 import {
   PRIORITY_IDS,
   type ChannelId,
@@ -194,7 +194,7 @@ export function createTicketService({ db, tickets, organizations, sla, clock }: 
     ctx: PolicyContext,
     options: { policy: boolean },
   ): Promise<void> {
-    const stored = await readWorkspaceCalendars(trx, ctx.workspaceId);
+    const stored = await readWorkspaceCalendars(trx, ctx.workspaceId, { lockShared: options.policy });
     if (
       stored.signature !== ctx.calendarsSignature ||
       (options.policy && stored.policyVersion !== ctx.version)
@@ -524,8 +524,8 @@ export function createTicketService({ db, tickets, organizations, sla, clock }: 
       });
       row.next_due_at = nextDueOf(clocks);
       await inTicketTransaction(db, async (repo) => {
-        // Held until this commits: a calendar edit of the workspace waits, so its recompute finds this ticket.
-        await lockWorkspaceShared(repo.db, row.workspace_id);
+        // Also holds the workspace row shared until this commits: a calendar edit waits (lockWorkspaceExclusive),
+        // so its recompute finds this ticket.
         await ensureContextCurrent(repo.db, ctx, { policy: true });
         await repo.insert(row);
         await repo.appendEvents(row, [created], actor.userId, nowMs, { firstSeq: 1 });

@@ -181,7 +181,7 @@ export function createWorkspaceService({ db, sla, clock }: WorkspaceServiceDeps)
       const nowMs = clock.nowMs();
       await db.transaction().execute(async (trx) => {
         // Waits for the ticket creations in flight in this workspace (they hold the row shared, see
-        // lockWorkspaceShared), and makes later ones wait for this edit: a ticket is either created before the edit,
+        // readWorkspaceCalendars), and makes later ones wait for this edit: a ticket is either created before the edit,
         // and found by the recompute below, or after it, with the new calendar.
         await lockWorkspaceExclusive(trx, actor.workspaceId);
         await trx
