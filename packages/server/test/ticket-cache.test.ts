@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import type { Actor } from '../src/auth/actor.ts';
+import type * as WorkspaceCalendarsModule from '../src/workspaces/workspace-calendars.repository.ts';
 import { createOrganizationRepository } from '../src/organizations/organization.repository.ts';
 import { createSlaClockService, type SlaClockService } from '../src/sla/sla-clock.service.ts';
 import { createTicketRepository, type TicketRepository } from '../src/tickets/ticket.repository.ts';
@@ -13,6 +14,30 @@ import {
   weekdayHours,
   type TestServer,
 } from './server-harness.ts';
+
+/** When armed, the next creation's check of the workspace calendars, inside its transaction, waits. */
+const calendarsRead = vi.hoisted(() => ({
+  armed: false,
+  reached: (): void => undefined,
+  gate: Promise.resolve(),
+}));
+
+vi.mock('../src/workspaces/workspace-calendars.repository.ts', async (importOriginal) => {
+  const original = await importOriginal<typeof WorkspaceCalendarsModule>();
+  return {
+    ...original,
+    readWorkspaceCalendars: async (...args: Parameters<typeof original.readWorkspaceCalendars>) => {
+      const result = await original.readWorkspaceCalendars(...args);
+      // Only a creation's check inside its transaction (the one that also takes the workspace share lock).
+      if (calendarsRead.armed && args[2]?.lockShared === true) {
+        calendarsRead.armed = false;
+        calendarsRead.reached();
+        await calendarsRead.gate;
+      }
+      return result;
+    },
+  };
+});
 
 /**
  * The ticket snapshot cache under concurrent changes: a ticket service whose repository calls can be held at one
@@ -256,6 +281,25 @@ for (const dialect of DIALECTS) {
       expect(await put(hours('10:00', '12:00'))).toBe(200);
       release();
       const created = await creating;
+      const stored = await dueOf(created.id);
+      expect(stored).toEqual(await recomputedDueOf(created.id));
+    });
+
+    it('a ticket created while an edit commits (checked, not yet committed) is found by its recompute', async () => {
+      expect(await put(hours('07:00', '22:00'))).toBe(200);
+      let release = (): void => undefined;
+      calendarsRead.gate = new Promise<void>((r) => (release = r));
+      const checked = new Promise<void>((r) => (calendarsRead.reached = r));
+      calendarsRead.armed = true;
+      const creating = server.services.tickets.create(actor, openForSurMesure());
+      await checked; // inside its transaction, not committed
+      const editing = put(hours('10:00', '12:00'));
+      // Time for the edit to commit and recompute before the creation does, were it not held back by the lock
+      // (PostgreSQL: the workspace row; SQLite: one transaction at a time).
+      await new Promise((r) => setTimeout(r, 200));
+      release();
+      const created = await creating;
+      expect(await editing).toBe(200);
       const stored = await dueOf(created.id);
       expect(stored).toEqual(await recomputedDueOf(created.id));
     });
