@@ -13,7 +13,7 @@ import {
   parseInstant,
   type BusinessCalendar,
 } from '@accord/core';
-import { UsageError, type CliIo, type Command } from './cli-io.ts';
+import { subcommandOf, UsageError, type CliIo, type Command } from './cli-io.ts';
 
 const USAGE = `Usage:
   accord calendar due     --calendar FILE|PRESET [--from ISO --add DURATION]
@@ -46,14 +46,9 @@ const OPTIONS = {
 type Flags = { calendar?: string; from?: string; to?: string; add?: string; help?: boolean };
 
 export const calendarCommand: Command = async (args, io) => {
-  const [subcommand, ...rest] = args;
-  if (subcommand === undefined || subcommand === 'help' || subcommand === '--help' || subcommand === '-h') {
-    io.stdout.write(USAGE);
-    return 0;
-  }
-  if (subcommand !== 'due' && subcommand !== 'elapsed' && subcommand !== 'open') {
-    throw new UsageError(`unknown subcommand 'calendar ${subcommand}'. Expected due, elapsed or open.`);
-  }
+  const picked = subcommandOf('calendar', args, ['due', 'elapsed', 'open'] as const, USAGE, io);
+  if (picked === null) return 0;
+  const { subcommand, rest } = picked;
   const flags = parseFlags(rest);
   if (flags.help) {
     io.stdout.write(USAGE);

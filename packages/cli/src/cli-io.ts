@@ -14,3 +14,26 @@ export class UsageError extends Error {
 }
 
 export type Command = (args: readonly string[], io: CliIo) => Promise<number>;
+
+/**
+ * The subcommand of `accord <command> <subcommand> …`, or null when the caller asked for help (none, `help`,
+ * `--help`, `-h`): the usage is then printed. An unknown subcommand is a UsageError naming the known ones.
+ */
+export function subcommandOf<S extends string>(
+  command: string,
+  args: readonly string[],
+  known: readonly S[],
+  usage: string,
+  io: CliIo,
+): { subcommand: S; rest: readonly string[] } | null {
+  const [subcommand, ...rest] = args;
+  if (subcommand === undefined || subcommand === 'help' || subcommand === '--help' || subcommand === '-h') {
+    io.stdout.write(usage);
+    return null;
+  }
+  if (!(known as readonly string[]).includes(subcommand)) {
+    const expected = `${known.slice(0, -1).join(', ')} or ${known.at(-1) ?? ''}`;
+    throw new UsageError(`unknown subcommand '${command} ${subcommand}'. Expected ${expected}.`);
+  }
+  return { subcommand: subcommand as S, rest };
+}

@@ -23,7 +23,7 @@ import {
   type SlaPolicy,
 } from '@accord/core';
 import { loadCalendar } from './calendar.command.ts';
-import { UsageError, type CliIo, type Command } from './cli-io.ts';
+import { subcommandOf, UsageError, type CliIo, type Command } from './cli-io.ts';
 
 const USAGE = `Usage:
   accord sla due     --policy PRESET|FILE --plan PLAN --priority P --metric METRIC --at ISO [--calendar FILE|PRESET]
@@ -62,14 +62,9 @@ const OPTIONS = {
 type Flags = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
 
 export const slaCommand: Command = async (args, io) => {
-  const [subcommand, ...rest] = args;
-  if (subcommand === undefined || subcommand === 'help' || subcommand === '--help' || subcommand === '-h') {
-    io.stdout.write(USAGE);
-    return 0;
-  }
-  if (subcommand !== 'due' && subcommand !== 'explain' && subcommand !== 'policy') {
-    throw new UsageError(`unknown subcommand 'sla ${subcommand}'. Expected due, explain or policy.`);
-  }
+  const picked = subcommandOf('sla', args, ['due', 'explain', 'policy'] as const, USAGE, io);
+  if (picked === null) return 0;
+  const { subcommand, rest } = picked;
   const flags = parseFlags(rest);
   if (flags.help) {
     io.stdout.write(USAGE);
