@@ -134,6 +134,35 @@ for (const dialect of DIALECTS) {
       expect(page.items.map((t) => t.id)).toEqual([second.id, first.id]);
     });
 
+    it('a ticket read again shows its clocks as of the new instant, its JSON kept only while they show the same', async () => {
+      server.clock.set(T0_MS + 3_600_000);
+      const ticket = await open('kept dto');
+      const read = async () => {
+        const response = await server.request('GET', `/api/v1/tickets/${ticket.id}`, undefined, {
+          token: agent,
+        });
+        return response;
+      };
+      const running = (response: Awaited<ReturnType<typeof read>>) => {
+        const clock = ticketOf(response).sla.find((c) => c.state === 'running' && c.dueAt !== null);
+        if (clock === undefined) throw new Error(`no running clock with a due instant in ${response.text}`);
+        return clock;
+      };
+      const first = await read();
+      // Same version, same instant: the same answer, byte for byte, from the service's kept DTO.
+      expect((await read()).text).toBe(first.text);
+      const service = server.services.tickets;
+      expect(await service.get(actor, ticket.id)).toBe(await service.get(actor, ticket.id));
+      // A business second later the clocks moved on: the answer does too, whatever was kept.
+      server.clock.advance(1_000);
+      const later = await read();
+      expect(running(later).remainingSeconds).toBe(running(first).remainingSeconds! - 1);
+      // Past the due instant the clock reads breached, never the kept "running".
+      server.clock.set(Date.parse(running(first).dueAt!) + 1);
+      const metric = running(first).metric;
+      expect(ticketOf(await read()).sla.find((c) => c.metric === metric)?.state).toBe('breached');
+    });
+
     it('a no-change PATCH whose ticket changed between its reads is 409, not "no change"', async () => {
       const ticket = await open('tags');
       const { service, arm } = serviceWithGate('tagsFor');

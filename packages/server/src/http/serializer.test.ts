@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { errorBodySchema } from '../errors.ts';
 import { slaClockSchema, ticketSchema } from '../routes/ticket.routes.ts';
+import { freezeDeep } from '../deep-frozen.ts';
 import { createResponseSerializerCompiler, fastResponseWriter } from './serializer.ts';
 
 const listSchema = z.object({ items: z.array(ticketSchema), nextCursor: z.string().nullable() });
@@ -112,5 +113,40 @@ describe('createResponseSerializerCompiler', () => {
     const serialize = createResponseSerializerCompiler({ verify: false })({ ...route, schema });
     expect(serialize({ name: '  padded ' })).toBe('{"name":"padded"}');
     expect(() => serialize({ name: 3 })).toThrow();
+  });
+});
+
+describe('fastResponseWriter with deep-frozen values', () => {
+  it('writes frozen tickets, alone and in pages, exactly as zod would, however often and in whatever mix', () => {
+    const writeList = fastResponseWriter(listSchema)!;
+    const writeTicket = fastResponseWriter(ticketSchema)!;
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(ticketArb, fc.boolean()), { maxLength: 5 }),
+        fc.option(text),
+        (entries, nextCursor) => {
+          // Some frozen, some not, each frozen one written once alone first (its JSON is then kept).
+          const items = entries.map(([ticket, frozen]) => (frozen ? freezeDeep({ ...ticket }) : ticket));
+          for (const item of items) expect(writeTicket(item)).toBe(JSON.stringify(ticketSchema.parse(item)));
+          const page = { items, nextCursor };
+          const expected = JSON.stringify(listSchema.parse(page));
+          expect(writeList(page)).toBe(expected);
+          expect(writeList(page)).toBe(expected);
+          expect(writeList(freezeDeep({ items: [...items], nextCursor }))).toBe(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('strips undeclared keys of frozen values too, and keeps one JSON per schema', () => {
+    const ticket = fc.sample(ticketArb, 1)[0]!;
+    const leaky = freezeDeep({ passwordHash: 'secret', ...ticket });
+    const json = fastResponseWriter(ticketSchema)!(leaky);
+    expect(json).not.toContain('passwordHash');
+    expect(json).toBe(JSON.stringify(ticketSchema.parse(leaky)));
+    // The same frozen object under another schema is written for that schema, not from the other's kept JSON.
+    const narrow = z.object({ id: z.string() });
+    expect(fastResponseWriter(narrow)!(leaky)).toBe(JSON.stringify({ id: ticket.id }));
   });
 });

@@ -1,6 +1,7 @@
 import type { FastifySerializerCompiler } from 'fastify';
 import { serializerCompiler as zodSerializerCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { isDeepFrozen } from '../deep-frozen.ts';
 
 type Serialize = (value: unknown) => string;
 type ZodSchemaLike = Parameters<typeof zodSerializerCompiler>[0]['schema'];
@@ -50,8 +51,30 @@ function schemaOf(maybeSchema: unknown): z.core.$ZodType | null {
 
 const writeJson: Serialize = (value) => JSON.stringify(value) ?? 'null';
 
-/** A writer producing `JSON.stringify(schema.parse(value))` for a valid value, or null where zod must do it. */
+/** Keeps what the schema declares, in its order; `same`: the value is written as it is. */
+type Projection = ((value: unknown) => unknown) | 'same';
+
+interface Node {
+  readonly write: Serialize;
+  readonly project: Projection;
+  /** Holds objects below its top (an array of objects, an object field): what a frozen value's JSON is kept for. */
+  readonly nested: boolean;
+}
+
+/**
+ * A writer producing `JSON.stringify(schema.parse(value))` for a valid value, or null where zod must do it.
+ *
+ * An object is copied into a plain object holding only the declared keys, in the schema's order, and written by one
+ * `JSON.stringify`: V8 then writes it natively, where writing field by field cost twice as much. The JSON of an object
+ * frozen with `freezeDeep` is kept (per schema, as long as the object lives): a service that hands out the same
+ * frozen DTO while nothing it shows changes has it written once. An object holding such objects (a page of tickets)
+ * is written by joining its fields' JSON, so that each frozen element's comes from there.
+ */
 export function fastResponseWriter(schema: z.core.$ZodType): Serialize | null {
+  return node(schema)?.write ?? null;
+}
+
+function node(schema: z.core.$ZodType): Node | null {
   const def = schema._zod.def;
   switch (def.type) {
     case 'string':
@@ -63,55 +86,139 @@ export function fastResponseWriter(schema: z.core.$ZodType): Serialize | null {
     case 'unknown':
     case 'any':
       // A check that rewrites the value (trim, toLowerCase…) would change the output.
-      return (def.checks ?? []).some((c) => c._zod.def.check === 'overwrite') ? null : writeJson;
+      return (def.checks ?? []).some((c) => c._zod.def.check === 'overwrite') ? null : SAME;
     case 'nullable': {
-      const inner = fastResponseWriter((def as z.core.$ZodNullableDef).innerType);
-      return inner === null ? null : (value) => (value === null ? 'null' : inner(value));
-    }
-    case 'array': {
-      const element = fastResponseWriter((def as z.core.$ZodArrayDef).element);
-      if (element === null) return null;
-      return (value) => {
-        const items = value as unknown[];
-        let out = '[';
-        for (let i = 0; i < items.length; i++) out += (i === 0 ? '' : ',') + element(items[i]);
-        return `${out}]`;
+      const inner = node((def as z.core.$ZodNullableDef).innerType);
+      if (inner === null || inner.project === 'same') return inner;
+      const project = inner.project;
+      return {
+        write: (value) => (value === null ? 'null' : inner.write(value)),
+        project: (value) => (value === null ? null : project(value)),
+        nested: inner.nested,
       };
     }
+    case 'array':
+      return arrayNode((def as z.core.$ZodArrayDef).element);
     case 'record': {
       const recordDef = def as z.core.$ZodRecordDef;
       const valueType = recordDef.valueType._zod.def.type;
       const keyType = recordDef.keyType._zod.def.type;
       // Free-form data (an event's payload): zod copies it as it is.
-      return keyType === 'string' && (valueType === 'unknown' || valueType === 'any') ? writeJson : null;
+      return keyType === 'string' && (valueType === 'unknown' || valueType === 'any') ? SAME : null;
     }
     case 'object':
-      return objectWriter(def as z.core.$ZodObjectDef);
+      return objectNode(def as z.core.$ZodObjectDef);
     default:
       return null;
   }
 }
 
-function objectWriter(def: z.core.$ZodObjectDef): Serialize | null {
+const SAME: Node = { write: writeJson, project: 'same', nested: false };
+
+function arrayNode(elementSchema: z.core.$ZodType): Node | null {
+  const element = node(elementSchema);
+  if (element === null) return null;
+  if (element.project === 'same') return SAME;
+  const projectElement = element.project;
+  const project = (value: unknown): unknown => {
+    const items = value as unknown[];
+    const out = new Array<unknown>(items.length);
+    for (let i = 0; i < items.length; i++) out[i] = projectElement(items[i]);
+    return out;
+  };
+  const writeElement = element.write;
+  return {
+    write: (value) => {
+      const items = value as unknown[];
+      let out = '[';
+      for (let i = 0; i < items.length; i++) out += (i === 0 ? '' : ',') + writeElement(items[i]);
+      return `${out}]`;
+    },
+    project,
+    nested: true,
+  };
+}
+
+function objectNode(def: z.core.$ZodObjectDef): Node | null {
   // Only the stripping kind of object: a catch-all (loose or strict) keeps or refuses unknown keys instead.
   if (def.catchall !== undefined) return null;
-  const fields: { key: string; prefix: string; write: Serialize }[] = [];
+  const nodes: Node[] = [];
+  const keys: string[] = [];
   for (const [key, field] of Object.entries(def.shape)) {
     const fieldDef = field._zod.def;
     const optional = fieldDef.type === 'optional';
-    const write = fastResponseWriter(optional ? (fieldDef as z.core.$ZodOptionalDef).innerType : field);
-    if (write === null) return null;
-    fields.push({ key, prefix: `${JSON.stringify(key)}:`, write });
+    const fieldNode = node(optional ? (fieldDef as z.core.$ZodOptionalDef).innerType : field);
+    if (fieldNode === null) return null;
+    nodes.push(fieldNode);
+    keys.push(key);
   }
+  const project = generatedProjection(keys, nodes);
+  const nested = nodes.some((n) => n.project !== 'same');
+  const whole: Serialize = (value) => JSON.stringify(project(value));
+  // Objects holding objects: each field's own writer, so that a frozen element's kept JSON is used.
+  const joined: Serialize | null = nodes.some((n) => n.nested) ? joinedWriter(keys, nodes) : null;
+  const holders = keys.filter((_, i) => nodes[i]!.nested);
+  // Joining costs more than one JSON.stringify: worth it only when there is kept JSON to join.
+  const holdsFrozen = (value: unknown): boolean => {
+    const record = value as Record<string, unknown>;
+    for (const key of holders) {
+      const v = record[key];
+      if (isDeepFrozen(v) || (Array.isArray(v) && isDeepFrozen(v[0]))) return true;
+    }
+    return false;
+  };
+  const kept = new WeakMap<object, string>();
+  return {
+    write: (value) => {
+      if (isDeepFrozen(value)) {
+        let json = kept.get(value as object);
+        if (json === undefined) {
+          json = whole(value);
+          kept.set(value as object, json);
+        }
+        return json;
+      }
+      return joined !== null && holdsFrozen(value) ? joined(value) : whole(value);
+    },
+    project,
+    nested,
+  };
+}
+
+/**
+ * The projection of one object schema, generated as fast-json-stringify generates its writers: every object it makes
+ * then has one shape, and each read is of a fixed key, which one closure shared by every schema cannot offer (its
+ * reads see every shape). The code holds only the schema's own key names, quoted by JSON.stringify, never a value.
+ */
+function generatedProjection(keys: readonly string[], nodes: readonly Node[]): (value: unknown) => unknown {
+  const nested: ((value: unknown) => unknown)[] = [];
+  const fields = keys.map((key, i) => {
+    const read = `v[${JSON.stringify(key)}]`;
+    const project = nodes[i]!.project;
+    if (project === 'same') return `${JSON.stringify(key)}: ${read}`;
+    nested.push(project);
+    // Undefined stays undefined: JSON.stringify then leaves the key out, as it does of zod's output.
+    return `${JSON.stringify(key)}: ${read} === undefined ? undefined : p${nested.length - 1}(${read})`;
+  });
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const factory = new Function(
+    ...nested.map((_, i) => `p${i}`),
+    `return function project(v) { return { ${fields.join(', ')} }; };`,
+  ) as (...projections: ((value: unknown) => unknown)[]) => (value: unknown) => unknown;
+  return factory(...nested);
+}
+
+/** Field by field, each with its own writer; a field left undefined is left out, as JSON.stringify does. */
+function joinedWriter(keys: readonly string[], nodes: readonly Node[]): Serialize {
+  const prefixes = keys.map((key) => `${JSON.stringify(key)}:`);
   return (value) => {
     const record = value as Record<string, unknown>;
     let out = '{';
     let first = true;
-    for (const field of fields) {
-      const v = record[field.key];
-      // As JSON.stringify does (zod lets only keys that accept undefined be undefined).
+    for (let i = 0; i < keys.length; i++) {
+      const v = record[keys[i]!];
       if (v === undefined) continue;
-      out += (first ? '' : ',') + field.prefix + field.write(v);
+      out += (first ? '' : ',') + prefixes[i]! + nodes[i]!.write(v);
       first = false;
     }
     return `${out}}`;

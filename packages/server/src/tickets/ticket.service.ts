@@ -3,6 +3,7 @@ import { isStaff, STAFF_ROLES, type Actor } from '../auth/actor.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/database.ts';
 import { DomainError } from '../errors.ts';
+import { freezeDeep } from '../deep-frozen.ts';
 import { newId } from '../ids.ts';
 import type { OrganizationRepository } from '../organizations/organization.repository.ts';
 import { toCoreEvents, type PolicyContext, type SlaClockService } from '../sla/sla-clock.service.ts';
@@ -81,6 +82,11 @@ export interface ListTicketsInput {
   limit: number;
 }
 
+const remainingSecondsOf = (clock: ClockView) =>
+  clock.remainingMs === null ? null : Math.trunc(clock.remainingMs / 1000);
+const percentUsedOf = (clock: ClockView) =>
+  clock.percentUsed === null ? null : Math.round(clock.percentUsed * 10) / 10;
+
 export function clockDto(clock: ClockView) {
   return {
     metric: clock.metric,
@@ -88,17 +94,46 @@ export function clockDto(clock: ClockView) {
     target: clock.target,
     calendar: clock.calendarId,
     dueAt: isoOrNull(clock.dueAtMs),
-    remainingSeconds: clock.remainingMs === null ? null : Math.trunc(clock.remainingMs / 1000),
-    percentUsed: clock.percentUsed === null ? null : Math.round(clock.percentUsed * 10) / 10,
+    remainingSeconds: remainingSecondsOf(clock),
+    percentUsed: percentUsedOf(clock),
     warningThreshold: clock.warningThreshold,
     breachedAt: isoOrNull(clock.breachedAtMs),
     stoppedAt: isoOrNull(clock.stoppedAtMs),
   };
 }
 
+/** Everything `clockDto` shows of a clock, in order: two clocks with equal outputs have equal DTOs. */
+function clockOutputs(clocks: readonly ClockView[]): (string | number | null)[] {
+  const out: (string | number | null)[] = [];
+  for (const clock of clocks) {
+    out.push(
+      clock.metric,
+      clock.state,
+      clock.target,
+      clock.calendarId,
+      clock.dueAtMs,
+      remainingSecondsOf(clock),
+      percentUsedOf(clock),
+      clock.warningThreshold,
+      clock.breachedAtMs,
+      clock.stoppedAtMs,
+    );
+  }
+  return out;
+}
+
+function sameOutputs(
+  a: readonly (string | number | null)[],
+  b: readonly (string | number | null)[],
+): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 export type TicketDto = ReturnType<typeof ticketDto>;
 
-function ticketDto(row: TicketRow, tags: string[], clocks: ClockView[]) {
+function ticketDto(row: TicketRow, tags: readonly string[], clocks: readonly ClockView[]) {
   return {
     id: row.id,
     subject: row.subject,
@@ -115,7 +150,7 @@ function ticketDto(row: TicketRow, tags: string[], clocks: ClockView[]) {
     queue: row.queue_class as 'priority' | 'standard',
     handleFrom: iso(row.queue_start_at),
     billingMode: row.billing_mode as 'none' | 'quote' | 'time-and-materials',
-    tags,
+    tags: [...tags],
     version: row.version,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
@@ -183,6 +218,8 @@ class StaleContextError extends Error {}
 
 export function createTicketService({ db, tickets, organizations, sla, clock }: TicketServiceDeps) {
   const snapshotCache = createTicketSnapshotCache();
+  /** The last DTO handed out per snapshot, with the clock figures it shows; gone with its snapshot. */
+  const keptDtos = new WeakMap<TicketSnapshot, { dto: TicketDto; outputs: (string | number | null)[] }>();
 
   /**
    * Inside a change's transaction, before its clocks are written: the calendars they were computed with (and, for a
@@ -351,9 +388,10 @@ export function createTicketService({ db, tickets, organizations, sla, clock }: 
           }),
         );
     }
-    return snapshots.map(({ row, sla: slaRows, tags }) => {
+    return snapshots.map((snapshot) => {
+      const { row, sla: slaRows, tags } = snapshot;
       const ctx = contexts.get(contextKey(row));
-      if (!ctx) return ticketDto(row, [...tags], []);
+      if (!ctx) return ticketDto(row, tags, []);
       const paused = (ctx.policy.pauseStatuses as readonly string[]).includes(row.status);
       const order = (metric: string) => (ctx.policy.metrics as readonly string[]).indexOf(metric);
       const clocks = slaRows
@@ -380,7 +418,14 @@ export function createTicketService({ db, tickets, organizations, sla, clock }: 
           ),
         )
         .sort((a, b) => order(a.metric) - order(b.metric));
-      return ticketDto(row, [...tags], clocks);
+      // While nothing it shows has changed (same version, same clock figures to the second), readers get the same
+      // frozen DTO, whose JSON the response serializer then writes once.
+      const outputs = clockOutputs(clocks);
+      const kept = keptDtos.get(snapshot);
+      if (kept !== undefined && sameOutputs(kept.outputs, outputs)) return kept.dto;
+      const dto = freezeDeep(ticketDto(row, tags, clocks));
+      keptDtos.set(snapshot, { dto, outputs });
+      return dto;
     });
   }
 
