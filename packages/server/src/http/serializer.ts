@@ -200,7 +200,6 @@ function generatedProjection(keys: readonly string[], nodes: readonly Node[]): (
     // Undefined stays undefined: JSON.stringify then leaves the key out, as it does of zod's output.
     return `${JSON.stringify(key)}: ${read} === undefined ? undefined : p${nested.length - 1}(${read})`;
   });
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const factory = new Function(
     ...nested.map((_, i) => `p${i}`),
     `return function project(v) { return { ${fields.join(', ')} }; };`,
