@@ -15,7 +15,8 @@ import {
   type TicketCategory,
   type TicketStatus,
 } from '../sla/sla-core.ts';
-import { projectClock, type ClockView } from '../sla/sla-projection.ts';
+import type { BusinessCalendar } from '../sla/sla-core.ts';
+import { projectClock, type ClockView, type PersistedClock } from '../sla/sla-projection.ts';
 import {
   inTicketTransaction,
   MAX_SORT_INSTANT_MS,
@@ -205,6 +206,36 @@ function decodeCursor(cursor: string, sort: TicketSort): { key: string | number;
   });
 }
 
+const contextKeyOf = (row: TicketRow) => `${row.policy_version}\u0000${row.extended_calendar_key ?? ''}`;
+
+interface ClockInputs {
+  readonly paused: boolean;
+  /** In the policy's metric order. */
+  readonly clocks: readonly { persisted: PersistedClock; calendar: BusinessCalendar }[];
+}
+
+function clockInputsOf({ row, sla: slaRows }: TicketSnapshot, ctx: PolicyContext): ClockInputs {
+  const metrics = ctx.policy.metrics as readonly string[];
+  const clocks = slaRows
+    .map((r) => ({
+      persisted: {
+        metric: r.metric as ClockView['metric'],
+        state: r.state as ClockView['state'],
+        target: r.target,
+        calendarId: r.calendar_id,
+        dueAtMs: r.due_at,
+        breachedAtMs: r.breached_at,
+        stoppedAtMs: r.stopped_at,
+        usedMs: r.used_ms,
+        targetMs: r.target_ms,
+        computedAtMs: r.computed_at,
+      },
+      calendar: ctx.calendars(r.calendar_id),
+    }))
+    .sort((a, b) => metrics.indexOf(a.persisted.metric) - metrics.indexOf(b.persisted.metric));
+  return { paused: (ctx.policy.pauseStatuses as readonly string[]).includes(row.status), clocks };
+}
+
 export interface TicketServiceDeps {
   readonly db: Db;
   readonly tickets: TicketRepository;
@@ -218,8 +249,14 @@ class StaleContextError extends Error {}
 
 export function createTicketService({ db, tickets, organizations, sla, clock }: TicketServiceDeps) {
   const snapshotCache = createTicketSnapshotCache();
-  /** The last DTO handed out per snapshot, with the clock figures it shows; gone with its snapshot. */
-  const keptDtos = new WeakMap<TicketSnapshot, { dto: TicketDto; outputs: (string | number | null)[] }>();
+  /**
+   * Per snapshot (and gone with it): its clocks as `projectClock` reads them, for the context they were resolved in,
+   * and the last DTO handed out with the clock figures it shows.
+   */
+  const keptDtos = new WeakMap<
+    TicketSnapshot,
+    ClockInputs & { ctx: PolicyContext; dto: TicketDto | null; outputs: (string | number | null)[] }
+  >();
 
   /**
    * Inside a change's transaction, before its clocks are written: the calendars they were computed with (and, for a
@@ -377,9 +414,8 @@ export function createTicketService({ db, tickets, organizations, sla, clock }: 
     if (snapshots.length === 0) return [];
     const nowMs = clock.nowMs();
     const contexts = new Map<string, PolicyContext>();
-    const contextKey = (row: TicketRow) => `${row.policy_version}\u0000${row.extended_calendar_key ?? ''}`;
     for (const { row } of snapshots) {
-      const key = contextKey(row);
+      const key = contextKeyOf(row);
       if (!contexts.has(key))
         contexts.set(
           key,
@@ -388,45 +424,42 @@ export function createTicketService({ db, tickets, organizations, sla, clock }: 
           }),
         );
     }
-    return snapshots.map((snapshot) => {
-      const { row, sla: slaRows, tags } = snapshot;
-      const ctx = contexts.get(contextKey(row));
-      if (!ctx) return ticketDto(row, tags, []);
-      const paused = (ctx.policy.pauseStatuses as readonly string[]).includes(row.status);
-      const order = (metric: string) => (ctx.policy.metrics as readonly string[]).indexOf(metric);
-      const clocks = slaRows
-        .map((r) =>
-          projectClock(
-            {
-              metric: r.metric as ClockView['metric'],
-              state: r.state as ClockView['state'],
-              target: r.target,
-              calendarId: r.calendar_id,
-              dueAtMs: r.due_at,
-              breachedAtMs: r.breached_at,
-              stoppedAtMs: r.stopped_at,
-              usedMs: r.used_ms,
-              targetMs: r.target_ms,
-              computedAtMs: r.computed_at,
-            },
-            {
-              nowMs,
-              calendar: ctx.calendars(r.calendar_id),
-              paused,
-              warningThresholds: ctx.policy.warningThresholds,
-            },
-          ),
-        )
-        .sort((a, b) => order(a.metric) - order(b.metric));
-      // While nothing it shows has changed (same version, same clock figures to the second), readers get the same
-      // frozen DTO, whose JSON the response serializer then writes once.
-      const outputs = clockOutputs(clocks);
-      const kept = keptDtos.get(snapshot);
-      if (kept !== undefined && sameOutputs(kept.outputs, outputs)) return kept.dto;
-      const dto = freezeDeep(ticketDto(row, tags, clocks));
-      keptDtos.set(snapshot, { dto, outputs });
-      return dto;
-    });
+    const out = new Array<TicketDto>(snapshots.length);
+    for (let i = 0; i < snapshots.length; i++) {
+      const snapshot = snapshots[i]!;
+      out[i] = dtoAt(snapshot, contexts.get(contextKeyOf(snapshot.row)), nowMs);
+    }
+    return out;
+  }
+
+  /**
+   * A snapshot's DTO with its clocks advanced to `nowMs`. While nothing it shows has changed (same version, same
+   * clock figures to the second) readers get the same frozen DTO, whose JSON the response serializer writes once.
+   * Plain loops and no closures: this runs for every ticket of every page read.
+   */
+  function dtoAt(snapshot: TicketSnapshot, ctx: PolicyContext | undefined, nowMs: number): TicketDto {
+    if (ctx === undefined) return ticketDto(snapshot.row, snapshot.tags, []);
+    let kept = keptDtos.get(snapshot);
+    if (kept === undefined || kept.ctx !== ctx) {
+      kept = { ctx, ...clockInputsOf(snapshot, ctx), dto: null, outputs: [] };
+      keptDtos.set(snapshot, kept);
+    }
+    const clocks = new Array<ClockView>(kept.clocks.length);
+    for (let i = 0; i < clocks.length; i++) {
+      const input = kept.clocks[i]!;
+      clocks[i] = projectClock(input.persisted, {
+        nowMs,
+        calendar: input.calendar,
+        paused: kept.paused,
+        warningThresholds: ctx.policy.warningThresholds,
+      });
+    }
+    const outputs = clockOutputs(clocks);
+    if (kept.dto !== null && sameOutputs(kept.outputs, outputs)) return kept.dto;
+    const dto = freezeDeep(ticketDto(snapshot.row, snapshot.tags, clocks));
+    kept.dto = dto;
+    kept.outputs = outputs;
+    return dto;
   }
 
   async function one(actor: Actor, row: TicketRow): Promise<TicketDto> {
