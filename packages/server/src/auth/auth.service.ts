@@ -82,13 +82,14 @@ export function createAuthService({ auth, clock, identities = createIdentityCach
     },
 
     async authenticate(token: string): Promise<Identity> {
-      const tokenHash = hashToken(token);
       const nowMs = clock.nowMs();
-      const cached = identities.get(tokenHash);
+      // Keyed by the token as presented, which this process holds while the request runs anyway: a hit then costs no
+      // SHA-256. The database only ever sees, and stores, the hash.
+      const cached = identities.get(token);
       if (cached !== undefined && (cached.expiresAtMs === null || cached.expiresAtMs > nowMs))
         return cached.identity;
       const generation = identities.generation();
-      const found = await auth.findIdentityByTokenHash(tokenHash);
+      const found = await auth.findIdentityByTokenHash(hashToken(token));
       const session = found?.session;
       if (
         !session ||
@@ -109,7 +110,7 @@ export function createAuthService({ auth, clock, identities = createIdentityCach
         sessionId: session.sessionId,
         memberships,
       };
-      identities.set(tokenHash, { identity, expiresAtMs: session.expiresAt }, generation);
+      identities.set(token, { identity, expiresAtMs: session.expiresAt }, generation);
       return identity;
     },
 

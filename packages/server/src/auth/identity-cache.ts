@@ -7,10 +7,11 @@ export interface CachedIdentity {
 }
 
 export interface IdentityCache {
-  get(tokenHash: string): CachedIdentity | undefined;
+  /** `token`: the bearer token or session cookie as presented (see AuthService.authenticate). */
+  get(token: string): CachedIdentity | undefined;
   /** Taken before reading the database; `set` drops what was read before a `forgetAll` that happened since. */
   generation(): number;
-  set(tokenHash: string, entry: CachedIdentity, readAtGeneration: number): void;
+  set(token: string, entry: CachedIdentity, readAtGeneration: number): void;
   /** After a sign-out, a revoked token, a disabled account or a membership change made by this process. */
   forgetAll(): void;
 }
@@ -40,20 +41,20 @@ export function createIdentityCache(
     return { get: () => undefined, generation: () => 0, set: () => undefined, forgetAll: () => undefined };
   return {
     generation: () => generation,
-    get(tokenHash) {
-      const found = entries.get(tokenHash);
+    get(token) {
+      const found = entries.get(token);
       if (found === undefined) return undefined;
       if (monotonicMs() - found.loadedAtMs >= ttlMs) {
-        entries.delete(tokenHash);
+        entries.delete(token);
         return undefined;
       }
       return found.entry;
     },
-    set(tokenHash, entry, readAtGeneration) {
+    set(token, entry, readAtGeneration) {
       if (readAtGeneration !== generation) return;
       // Expired entries are dropped on read; a full cache starts over rather than tracking recency per request.
       if (entries.size >= maxEntries) entries.clear();
-      entries.set(tokenHash, { entry, loadedAtMs: monotonicMs() });
+      entries.set(token, { entry, loadedAtMs: monotonicMs() });
     },
     forgetAll() {
       generation++;
