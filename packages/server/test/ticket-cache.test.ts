@@ -26,8 +26,8 @@ vi.mock('../src/workspaces/workspace-calendars.repository.ts', async (importOrig
   const original = await importOriginal<typeof WorkspaceCalendarsModule>();
   return {
     ...original,
-    readWorkspaceCalendars: async (...args: Parameters<typeof original.readWorkspaceCalendars>) => {
-      const result = await original.readWorkspaceCalendars(...args);
+    readCalendarsStamp: async (...args: Parameters<typeof original.readCalendarsStamp>) => {
+      const result = await original.readCalendarsStamp(...args);
       // Only a creation's check inside its transaction (the one that also takes the workspace share lock).
       if (calendarsRead.armed && args[2]?.lockShared === true) {
         calendarsRead.armed = false;
@@ -286,6 +286,24 @@ for (const dialect of DIALECTS) {
         channel: 'ticket',
         organizationId: server.fixture.hosting.surMesure,
       }) as const;
+
+    it('two edits of a calendar within one millisecond are two stored states, as a context check sees them', async () => {
+      const { readCalendarsStamp } = await import('../src/workspaces/workspace-calendars.repository.ts');
+      const workspaceId = actor.workspaceId;
+      const db = server.services.db;
+      const nowMs = server.clock.nowMs();
+      expect(await put(hours('07:00', '22:00'))).toBe(200);
+      const before = await readCalendarsStamp(db, workspaceId);
+      expect(await put(hours('10:00', '12:00'))).toBe(200);
+      expect(server.clock.nowMs()).toBe(nowMs);
+      const after = await readCalendarsStamp(db, workspaceId);
+      expect(after.signature).not.toBe(before.signature);
+      const shown = await server.request('GET', '/api/v1/calendars/ext-race', undefined, {
+        token: admin,
+        ...hosting,
+      });
+      expect(Date.parse((shown.body as { updatedAt: string }).updatedAt)).toBeGreaterThan(nowMs);
+    });
 
     it('a comment whose context was read before the edit stores the clocks of the edited calendar', async () => {
       expect(await put(hours('07:00', '22:00'))).toBe(200);

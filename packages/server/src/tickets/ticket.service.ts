@@ -7,7 +7,7 @@ import { freezeDeep } from '../deep-frozen.ts';
 import { newId } from '../ids.ts';
 import type { OrganizationRepository } from '../organizations/organization.repository.ts';
 import { toCoreEvents, type PolicyContext, type SlaClockService } from '../sla/sla-clock.service.ts';
-import { readWorkspaceCalendars } from '../workspaces/workspace-calendars.repository.ts';
+import { readCalendarsStamp } from '../workspaces/workspace-calendars.repository.ts';
 import {
   PRIORITY_IDS,
   type ChannelId,
@@ -268,7 +268,7 @@ export function createTicketService({ db, tickets, organizations, sla, clock }: 
     ctx: PolicyContext,
     options: { policy: boolean },
   ): Promise<void> {
-    const stored = await readWorkspaceCalendars(trx, ctx.workspaceId, { lockShared: options.policy });
+    const stored = await readCalendarsStamp(trx, ctx.workspaceId, { lockShared: options.policy });
     if (
       stored.signature !== ctx.calendarsSignature ||
       (options.policy && stored.policyVersion !== ctx.version)

@@ -2,7 +2,7 @@ import type { Db } from '../db/database.ts';
 import { toCoreEvents, type PolicyContext, type SlaClockService } from '../sla/sla-clock.service.ts';
 import { nextDueOf, slaRowsOf } from '../tickets/ticket-sla.ts';
 import { inTicketTransaction } from '../tickets/ticket.repository.ts';
-import { readWorkspaceCalendars } from './workspace-calendars.repository.ts';
+import { readCalendarsStamp } from './workspace-calendars.repository.ts';
 
 /** Tickets whose persisted clocks are recomputed per transaction: bounds each write lock's length. */
 const TICKETS_PER_TRANSACTION = 200;
@@ -52,7 +52,7 @@ export async function recomputeClocksOnCalendar(
     const superseded = await inTicketTransaction(db, async (repo) => {
       // Another edit of the workspace calendars committed since this sweep read them: its own sweep recomputes
       // these tickets with the newer calendars, and this one must not write older clocks after it.
-      const stored = await readWorkspaceCalendars(repo.db, workspaceId);
+      const stored = await readCalendarsStamp(repo.db, workspaceId);
       if ([...contexts.values()].some((ctx) => ctx.calendarsSignature !== stored.signature)) return true;
       for (const ticket of batch) {
         const ctx = contexts.get(ticket.policy_version);

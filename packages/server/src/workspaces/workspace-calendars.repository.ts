@@ -1,5 +1,6 @@
 import { PostgresAdapter } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { runPrepared } from '../db/prepared.ts';
 
 /*
  * Ticket creation and calendar edits of one workspace exclude each other on PostgreSQL through the workspace row:
@@ -14,27 +15,37 @@ function isPostgres(db: Db): boolean {
 }
 
 /**
- * The workspace's current policy version and calendars as stored now, in one query, with a signature that changes
- * with any calendar. Takes the database or a transaction: a ticket change checks, inside its own transaction, that
- * the context it computed clocks with is still the stored one (see ticket.service.ts). `lockShared`: also hold the
- * workspace row shared until the transaction ends (a ticket creation).
+ * What identifies one stored state of a workspace's calendars: each calendar's key, row id and `updated_at`, which
+ * every edit moves strictly forward (see `putCalendar`). Built from those columns alone, so a check need not read the
+ * specs (holiday lists included) of every calendar, which a workspace with one calendar per Sur Mesure client would
+ * make the larger part of each ticket creation.
  */
-export async function readWorkspaceCalendars(
-  db: Db,
-  workspaceId: string,
-  options: { lockShared?: boolean } = {},
-) {
+function calendarsStamp(
+  rows: readonly { key: string | null; id: string | null; updatedAt: number | null }[],
+): string {
+  let stamp = '';
+  for (const row of rows)
+    if (row.key !== null) stamp += `${row.key}\u0000${row.id}\u0000${row.updatedAt}\u0001`;
+  return stamp;
+}
+
+/**
+ * The workspace's current policy version and calendars as stored now, in one query, with the signature of their
+ * state (`calendarsStamp`).
+ */
+export async function readWorkspaceCalendars(db: Db, workspaceId: string) {
   const rows = await db
     .selectFrom('workspaces')
     .leftJoin('calendars', 'calendars.workspace_id', 'workspaces.id')
     .select([
       'workspaces.policy_version as policyVersion',
       'calendars.key as key',
+      'calendars.id as id',
+      'calendars.updated_at as updatedAt',
       'calendars.spec_json as spec',
     ])
     .where('workspaces.id', '=', workspaceId)
     .orderBy('calendars.key')
-    .$if(options.lockShared === true && isPostgres(db), (qb) => qb.forShare('workspaces'))
     .execute();
   const calendars: { key: string; spec_json: string }[] = [];
   for (const row of rows)
@@ -42,8 +53,41 @@ export async function readWorkspaceCalendars(
   return {
     policyVersion: rows[0]?.policyVersion ?? null,
     rows: calendars,
-    signature: JSON.stringify(calendars.map((r) => [r.key, r.spec_json])),
+    signature: calendarsStamp(rows),
   };
+}
+
+/**
+ * The workspace's policy version and the signature of its calendars as stored now, without their specs. Takes the
+ * database or a transaction: a ticket change checks, inside its own transaction, that the context it computed clocks
+ * with is still the stored one (see ticket.service.ts). `lockShared`: also hold the workspace row shared until the
+ * transaction ends (a ticket creation).
+ */
+export async function readCalendarsStamp(
+  db: Db,
+  workspaceId: string,
+  options: { lockShared?: boolean } = {},
+) {
+  const lock = options.lockShared === true && isPostgres(db);
+  const { rows } = await runPrepared(
+    db,
+    `workspaces.calendarsStamp:${lock}`,
+    (p) =>
+      db
+        .selectFrom('workspaces')
+        .leftJoin('calendars', 'calendars.workspace_id', 'workspaces.id')
+        .select([
+          'workspaces.policy_version as policyVersion',
+          'calendars.key as key',
+          'calendars.id as id',
+          'calendars.updated_at as updatedAt',
+        ])
+        .where('workspaces.id', '=', p<string>('workspaceId'))
+        .orderBy('calendars.key')
+        .$if(lock, (qb) => qb.forShare('workspaces')),
+    { workspaceId },
+  );
+  return { policyVersion: rows[0]?.policyVersion ?? null, signature: calendarsStamp(rows) };
 }
 
 export type WorkspaceCalendars = Awaited<ReturnType<typeof readWorkspaceCalendars>>;

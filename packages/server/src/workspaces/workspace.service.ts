@@ -2,6 +2,7 @@ import { iso, requireRole } from '../access.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/database.ts';
+import { sql } from 'kysely';
 import { DomainError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import {
@@ -196,9 +197,13 @@ export function createWorkspaceService({ db, sla, clock }: WorkspaceServiceDeps)
             updated_at: nowMs,
           })
           .onConflict((oc) =>
-            oc
-              .columns(['workspace_id', 'key'])
-              .doUpdateSet({ name: input.name, spec_json: JSON.stringify(spec), updated_at: nowMs }),
+            oc.columns(['workspace_id', 'key']).doUpdateSet({
+              name: input.name,
+              spec_json: JSON.stringify(spec),
+              // Strictly forward on every edit, even two in one millisecond: (id, updated_at) then names one
+              // stored state of the calendar, which is what ticket changes check their context against.
+              updated_at: sql<number>`case when calendars.updated_at >= ${nowMs} then calendars.updated_at + 1 else ${nowMs} end`,
+            }),
           )
           .execute();
       });
