@@ -330,6 +330,9 @@ console.log(
 );
 // Bare Fastify runs beside the servers for the whole run, idle except while it is being measured.
 const bareServer = await startChild(BARE_FASTIFY, {});
+// A cold process answers slower for its first seconds (JIT): unwarmed, the first yardstick read ~15% low and made the
+// first case's ratio look better than it is. Warmed up once here, off the record.
+await autocannon({ url: `${bareServer.baseUrl}/hello`, connections: CONNECTIONS, duration: 3 });
 const yardstick: Yardstick = (beforeCase) =>
   measure('bare', `GET /hello (before ${beforeCase})`, { url: `${bareServer.baseUrl}/hello` });
 const rows: Measurement[] = [];
