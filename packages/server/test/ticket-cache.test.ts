@@ -303,6 +303,9 @@ for (const dialect of DIALECTS) {
         ...hosting,
       });
       expect(Date.parse((shown.body as { updatedAt: string }).updatedAt)).toBeGreaterThan(nowMs);
+      // The same calendar PUT again (a retry) is no edit: what contexts were checked against stays valid.
+      expect(await put(hours('10:00', '12:00'))).toBe(200);
+      expect((await readCalendarsStamp(db, workspaceId)).signature).toBe(after.signature);
     });
 
     it('a comment whose context was read before the edit stores the clocks of the edited calendar', async () => {

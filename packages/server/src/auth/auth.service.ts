@@ -22,7 +22,10 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-function newToken(prefix: string): string {
+/** What `newToken` makes: a session (`acs_`) or API (`act_`) prefix and 32 random bytes in base64url. */
+const TOKEN_FORMAT = /^ac[st]_[A-Za-z0-9_-]{43}$/;
+
+function newToken(prefix: 'acs' | 'act'): string {
   return `${prefix}_${randomBytes(32).toString('base64url')}`;
 }
 
@@ -82,9 +85,17 @@ export function createAuthService({ auth, clock, identities = createIdentityCach
     },
 
     async authenticate(token: string): Promise<Identity> {
+      // Nothing else can be a token: refused before any lookup, so no caller chooses what the cache keeps.
+      if (!TOKEN_FORMAT.test(token))
+        throw new DomainError(
+          'UNAUTHENTICATED',
+          'sign-in required: the session or token is missing, expired or revoked',
+        );
       const nowMs = clock.nowMs();
-      // Keyed by the token as presented, which this process holds while the request runs anyway: a hit then costs no
-      // SHA-256. The database only ever sees, and stores, the hash.
+      // Keyed by the token itself, which this process holds while the request runs anyway: a hit then costs no
+      // SHA-256 (the database only ever sees, and stores, the hash). A copy: the token as cut out of its header is a
+      // slice that would keep the whole header alive for as long as the entry lives.
+      token = Buffer.from(token, 'latin1').toString('latin1');
       const cached = identities.get(token);
       if (cached !== undefined && (cached.expiresAtMs === null || cached.expiresAtMs > nowMs))
         return cached.identity;

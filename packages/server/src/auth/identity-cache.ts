@@ -14,6 +14,8 @@ export interface IdentityCache {
   set(token: string, entry: CachedIdentity, readAtGeneration: number): void;
   /** After a sign-out, a revoked token, a disabled account or a membership change made by this process. */
   forgetAll(): void;
+  /** Entries held now, expired ones not yet dropped included. */
+  readonly size: number;
 }
 
 /** ACCORD_AUTH_CACHE_MS: 0 turns the cache off; above a minute, revocation would lag too long to call it revocation. */
@@ -38,7 +40,13 @@ export function createIdentityCache(
   // read may predate the sign-out, and caching it would let the token in again for up to `ttlMs`.
   let generation = 0;
   if (ttlMs <= 0)
-    return { get: () => undefined, generation: () => 0, set: () => undefined, forgetAll: () => undefined };
+    return {
+      get: () => undefined,
+      generation: () => 0,
+      set: () => undefined,
+      forgetAll: () => undefined,
+      size: 0,
+    };
   return {
     generation: () => generation,
     get(token) {
@@ -52,13 +60,24 @@ export function createIdentityCache(
     },
     set(token, entry, readAtGeneration) {
       if (readAtGeneration !== generation) return;
-      // Expired entries are dropped on read; a full cache starts over rather than tracking recency per request.
+      const nowMs = monotonicMs();
+      // Entries are kept in the order they were loaded, so the expired ones are at the front: dropped here, a token
+      // stays in memory about `ttlMs`, not until the cache happens to fill up.
+      for (const [key, { loadedAtMs }] of entries) {
+        if (nowMs - loadedAtMs < ttlMs) break;
+        entries.delete(key);
+      }
+      // A full cache of live entries starts over rather than tracking recency per request.
       if (entries.size >= maxEntries) entries.clear();
-      entries.set(token, { entry, loadedAtMs: monotonicMs() });
+      entries.delete(token);
+      entries.set(token, { entry, loadedAtMs: nowMs });
     },
     forgetAll() {
       generation++;
       entries.clear();
+    },
+    get size() {
+      return entries.size;
     },
   };
 }

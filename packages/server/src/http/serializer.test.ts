@@ -146,6 +146,8 @@ describe('fastResponseWriter with deep-frozen values', () => {
     expect(json).not.toContain('passwordHash');
     expect(json).toBe(JSON.stringify(ticketSchema.parse(leaky)));
     // The same frozen object under another schema is written for that schema, not from the other's kept JSON.
+    // One writer (and one kept JSON) per schema object, whichever routes answer with it.
+    expect(fastResponseWriter(ticketSchema)).toBe(fastResponseWriter(ticketSchema));
     const narrow = z.object({ id: z.string() });
     expect(fastResponseWriter(narrow)!(leaky)).toBe(JSON.stringify({ id: ticket.id }));
   });

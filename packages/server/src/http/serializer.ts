@@ -74,7 +74,22 @@ export function fastResponseWriter(schema: z.core.$ZodType): Serialize | null {
   return node(schema)?.write ?? null;
 }
 
+/**
+ * One node per schema object, shared by every route that answers with it: a ticket's kept JSON is then kept once,
+ * whichever of the routes that return tickets wrote it first.
+ */
+const nodes = new WeakMap<z.core.$ZodType, Node | null>();
+
 function node(schema: z.core.$ZodType): Node | null {
+  let found = nodes.get(schema);
+  if (found === undefined) {
+    found = buildNode(schema);
+    nodes.set(schema, found);
+  }
+  return found;
+}
+
+function buildNode(schema: z.core.$ZodType): Node | null {
   const def = schema._zod.def;
   switch (def.type) {
     case 'string':
@@ -142,22 +157,22 @@ function arrayNode(elementSchema: z.core.$ZodType): Node | null {
 function objectNode(def: z.core.$ZodObjectDef): Node | null {
   // Only the stripping kind of object: a catch-all (loose or strict) keeps or refuses unknown keys instead.
   if (def.catchall !== undefined) return null;
-  const nodes: Node[] = [];
+  const fieldNodes: Node[] = [];
   const keys: string[] = [];
   for (const [key, field] of Object.entries(def.shape)) {
     const fieldDef = field._zod.def;
     const optional = fieldDef.type === 'optional';
     const fieldNode = node(optional ? (fieldDef as z.core.$ZodOptionalDef).innerType : field);
     if (fieldNode === null) return null;
-    nodes.push(fieldNode);
+    fieldNodes.push(fieldNode);
     keys.push(key);
   }
-  const project = generatedProjection(keys, nodes);
-  const nested = nodes.some((n) => n.project !== 'same');
+  const project = generatedProjection(keys, fieldNodes);
+  const nested = fieldNodes.some((n) => n.project !== 'same');
   const whole: Serialize = (value) => JSON.stringify(project(value));
   // Objects holding objects: each field's own writer, so that a frozen element's kept JSON is used.
-  const joined: Serialize | null = nodes.some((n) => n.nested) ? joinedWriter(keys, nodes) : null;
-  const holders = keys.filter((_, i) => nodes[i]!.nested);
+  const joined: Serialize | null = fieldNodes.some((n) => n.nested) ? joinedWriter(keys, fieldNodes) : null;
+  const holders = keys.filter((_, i) => fieldNodes[i]!.nested);
   // Joining costs more than one JSON.stringify: worth it only when there is kept JSON to join.
   const holdsFrozen = (value: unknown): boolean => {
     const record = value as Record<string, unknown>;
@@ -190,11 +205,14 @@ function objectNode(def: z.core.$ZodObjectDef): Node | null {
  * then has one shape, and each read is of a fixed key, which one closure shared by every schema cannot offer (its
  * reads see every shape). The code holds only the schema's own key names, quoted by JSON.stringify, never a value.
  */
-function generatedProjection(keys: readonly string[], nodes: readonly Node[]): (value: unknown) => unknown {
+function generatedProjection(
+  keys: readonly string[],
+  fieldNodes: readonly Node[],
+): (value: unknown) => unknown {
   const nested: ((value: unknown) => unknown)[] = [];
   const fields = keys.map((key, i) => {
     const read = `v[${JSON.stringify(key)}]`;
-    const project = nodes[i]!.project;
+    const project = fieldNodes[i]!.project;
     if (project === 'same') return `${JSON.stringify(key)}: ${read}`;
     nested.push(project);
     // Undefined stays undefined: JSON.stringify then leaves the key out, as it does of zod's output.
@@ -208,7 +226,7 @@ function generatedProjection(keys: readonly string[], nodes: readonly Node[]): (
 }
 
 /** Field by field, each with its own writer; a field left undefined is left out, as JSON.stringify does. */
-function joinedWriter(keys: readonly string[], nodes: readonly Node[]): Serialize {
+function joinedWriter(keys: readonly string[], fieldNodes: readonly Node[]): Serialize {
   const prefixes = keys.map((key) => `${JSON.stringify(key)}:`);
   return (value) => {
     const record = value as Record<string, unknown>;
@@ -217,7 +235,7 @@ function joinedWriter(keys: readonly string[], nodes: readonly Node[]): Serializ
     for (let i = 0; i < keys.length; i++) {
       const v = record[keys[i]!];
       if (v === undefined) continue;
-      out += (first ? '' : ',') + prefixes[i]! + nodes[i]!.write(v);
+      out += (first ? '' : ',') + prefixes[i]! + fieldNodes[i]!.write(v);
       first = false;
     }
     return `${out}}`;

@@ -197,13 +197,19 @@ export function createWorkspaceService({ db, sla, clock }: WorkspaceServiceDeps)
             updated_at: nowMs,
           })
           .onConflict((oc) =>
-            oc.columns(['workspace_id', 'key']).doUpdateSet({
-              name: input.name,
-              spec_json: JSON.stringify(spec),
-              // Strictly forward on every edit, even two in one millisecond: (id, updated_at) then names one
-              // stored state of the calendar, which is what ticket changes check their context against.
-              updated_at: sql<number>`case when calendars.updated_at >= ${nowMs} then calendars.updated_at + 1 else ${nowMs} end`,
-            }),
+            oc
+              .columns(['workspace_id', 'key'])
+              .doUpdateSet({
+                name: input.name,
+                spec_json: JSON.stringify(spec),
+                // Strictly forward on every edit, even two in one millisecond: (id, updated_at) then names one
+                // stored state of the calendar, which is what ticket changes check their context against.
+                updated_at: sql<number>`case when calendars.updated_at >= ${nowMs} then calendars.updated_at + 1 else ${nowMs} end`,
+              })
+              // The same name and spec again (a retry) is no edit: ticket changes in flight keep their context.
+              .where(
+                sql<boolean>`calendars.spec_json <> excluded.spec_json or calendars.name <> excluded.name`,
+              ),
           )
           .execute();
       });
