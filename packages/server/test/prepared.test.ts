@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite from 'better-sqlite3';
@@ -200,6 +200,29 @@ describe('sqlite: rows and background checkpoints', () => {
         })
         .execute();
       expect(await checkpointed('later')).toBe(1);
+      // Idle again: the WAL file itself is emptied (reads then have no WAL to look pages up in)…
+      const walBytes = (): number => (existsSync(`${file}-wal`) ? statSync(`${file}-wal`).size : 0);
+      const emptied = async (): Promise<boolean> => {
+        const deadline = Date.now() + 5_000;
+        while (walBytes() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+        return walBytes() === 0;
+      };
+      expect(await emptied()).toBe(true);
+      // …and the next commit writes to it again, and is copied back in turn.
+      await handle.db
+        .insertInto('workspaces')
+        .values({
+          id: 'w3',
+          slug: 'last',
+          name: 'L3',
+          policy_preset: null,
+          policy_version: '1',
+          created_at: 3,
+        })
+        .execute();
+      expect(walBytes()).toBeGreaterThan(0);
+      expect(await checkpointed('last')).toBe(1);
+      expect(await emptied()).toBe(true);
     } finally {
       await handle.destroy();
     }
