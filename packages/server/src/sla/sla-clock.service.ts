@@ -221,7 +221,24 @@ export function createSlaClockService({ db }: { db: Db }) {
     }
   }
 
+  /** The cached context if it may serve a read now (see `policyContext`), else undefined. */
+  function cachedContext(
+    workspaceId: string,
+    version: string | undefined,
+    calendarKey: string | null | undefined,
+  ): PolicyContext | undefined {
+    const cached = contextCache.get(`${workspaceId}\u0000${version ?? ''}`);
+    if (cached === undefined || cached.expiresAt <= performance.now()) return undefined;
+    return calendarKey == null || knows(cached.ctx, calendarKey) ? cached.ctx : undefined;
+  }
+
   return {
+    /**
+     * `policyContext` for a read, answered without a turn of the event loop when the cache can: a page of tickets
+     * asks once per policy version and calendar on it.
+     */
+    cachedContext,
+
     /**
      * The workspace's current policy, or the version a ticket was opened under, with its calendars. Cached for
      * CONTEXT_TTL_MS (policy versions never change; calendars may, and this process forgets them on every edit).
@@ -238,17 +255,14 @@ export function createSlaClockService({ db }: { db: Db }) {
     ): Promise<PolicyContext> {
       const key = `${workspaceId}\u0000${version ?? ''}`;
       const cached = contextCache.get(key);
-      const wanted = options.calendarKey;
-      const usable =
-        cached !== undefined &&
-        cached.expiresAt > performance.now() &&
-        (wanted == null || knows(cached.ctx, wanted));
-      if (usable && options.fresh !== true) return cached.ctx;
+      const usable = cachedContext(workspaceId, version, options.calendarKey) !== undefined;
+      if (usable && options.fresh !== true && cached !== undefined) return cached.ctx;
       // Fresh: one query for the current policy version and calendars; the cached context still serves if neither
       // changed (a pinned version never changes; the current one may, through another instance).
       const calendars = options.fresh === true ? await readWorkspaceCalendars(db, workspaceId) : undefined;
       if (
         usable &&
+        cached !== undefined &&
         calendars !== undefined &&
         cached.ctx.calendarsSignature === calendars.signature &&
         (version !== undefined || cached.ctx.version === calendars.policyVersion)

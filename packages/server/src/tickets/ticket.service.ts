@@ -419,9 +419,10 @@ export function createTicketService({ db, tickets, organizations, sla, clock }: 
       if (!contexts.has(key))
         contexts.set(
           key,
-          await sla.policyContext(actor.workspaceId, row.policy_version, {
-            calendarKey: row.extended_calendar_key,
-          }),
+          sla.cachedContext(actor.workspaceId, row.policy_version, row.extended_calendar_key) ??
+            (await sla.policyContext(actor.workspaceId, row.policy_version, {
+              calendarKey: row.extended_calendar_key,
+            })),
         );
     }
     const out = new Array<TicketDto>(snapshots.length);
