@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import BetterSqlite from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase } from '../src/db/database.ts';
+import { createDatabase, databaseConfigFromEnv } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { runPrepared } from '../src/db/prepared.ts';
 import { createTestDatabase, describeDialect, DIALECTS, type TestDatabase } from './dialects.ts';
@@ -117,6 +117,66 @@ for (const dialect of DIALECTS) {
           { slug: 'alpha' },
         ),
       ).rejects.toThrow(/placeholder ended up in the SQL text/);
+    });
+
+    it('a kept read shows every change: its own writes, a rollback, and commits of another connection', async () => {
+      const { db } = testDb.handle;
+      const nameOf = async (slug: string) =>
+        (
+          await runPrepared(
+            db,
+            'test.keptWorkspaceName',
+            (p) => db.selectFrom('workspaces').select('name').where('slug', '=', p<string>('slug')),
+            { slug },
+            { readCache: true },
+          )
+        ).rows[0]?.name;
+      expect(await nameOf('alpha')).toBe('ALPHA');
+      expect(await nameOf('alpha')).toBe('ALPHA');
+      // A write through this connection, outside any transaction.
+      await db.updateTable('workspaces').set({ name: 'Alpha 2' }).where('slug', '=', 'alpha').execute();
+      expect(await nameOf('alpha')).toBe('Alpha 2');
+      // Inside a transaction: its own write shows, then the rollback takes it away again.
+      await expect(
+        db.transaction().execute(async (trx) => {
+          await trx
+            .updateTable('workspaces')
+            .set({ name: 'Rolled back' })
+            .where('slug', '=', 'alpha')
+            .execute();
+          const inside = await runPrepared(
+            trx,
+            'test.keptWorkspaceName',
+            (p) => trx.selectFrom('workspaces').select('name').where('slug', '=', p<string>('slug')),
+            { slug: 'alpha' },
+            { readCache: true },
+          );
+          expect(inside.rows[0]?.name).toBe('Rolled back');
+          throw new Error('roll back');
+        }),
+      ).rejects.toThrow('roll back');
+      expect(await nameOf('alpha')).toBe('Alpha 2');
+      // Another connection (another process, the CLI) commits: the next read shows it.
+      const other = createDatabase(databaseConfigFromEnv({ ...testDb.env }));
+      try {
+        await other.db
+          .updateTable('workspaces')
+          .set({ name: 'From elsewhere' })
+          .where('slug', '=', 'alpha')
+          .execute();
+      } finally {
+        await other.destroy();
+      }
+      expect(await nameOf('alpha')).toBe('From elsewhere');
+      // Kept rows are shared: frozen, so no caller can change what the next one reads.
+      const { rows } = await runPrepared(
+        db,
+        'test.keptWorkspaceName',
+        (p) => db.selectFrom('workspaces').select('name').where('slug', '=', p<string>('slug')),
+        { slug: 'beta' },
+        { readCache: true },
+      );
+      if (dialect === 'sqlite') expect(Object.isFrozen(rows[0])).toBe(true);
     });
 
     it('refuses to run with a missing value instead of binding NULL', async () => {

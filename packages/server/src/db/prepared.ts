@@ -1,5 +1,5 @@
 import type { Compilable, CompiledQuery, QueryResult, RootOperationNode } from 'kysely';
-import type { Db } from './database.ts';
+import { READ_CACHE_MARK, type Db } from './database.ts';
 
 /**
  * Hot queries are built and compiled once per shape instead of on every request: Kysely's builder and compiler cost
@@ -92,6 +92,7 @@ export async function runPrepared<R>(
   shape: string,
   build: (p: Placeholders) => Compilable<R>,
   params: Params,
+  options: { readCache?: boolean } = {},
 ): Promise<QueryResult<R>> {
   const dialectKey = db.getExecutor().adapter;
   let byShape = templates.get(dialectKey);
@@ -102,6 +103,8 @@ export async function runPrepared<R>(
   let template = byShape.get(shape);
   if (template === undefined) {
     template = templateOf(build(placeholders).compile(), shape);
+    // A read whose rows SQLite may keep until anything could have changed them (see READ_CACHE_MARK).
+    if (options.readCache === true) template = { ...template, sql: `${READ_CACHE_MARK}${template.sql}` };
     if (byShape.size >= MAX_SHAPES) byShape.clear();
     byShape.set(shape, template);
   }

@@ -125,6 +125,7 @@ export function createTicketRepository(db: Db) {
             .where('workspace_id', '=', p<string>('workspaceId'))
             .where('id', '=', p<string>('id')),
         { workspaceId, id },
+        { readCache: true },
       );
       return rows[0];
     },
@@ -250,6 +251,7 @@ export function createTicketRepository(db: Db) {
           afterKey: opts.after?.key,
           afterId: opts.after?.id,
         },
+        { readCache: true },
       );
       return rows.length > opts.limit ? rows.slice(0, opts.limit) : rows;
     },
