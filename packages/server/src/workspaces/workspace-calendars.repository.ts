@@ -29,12 +29,9 @@ function calendarsStamp(
   return stamp;
 }
 
-/**
- * The workspace's current policy version and calendars as stored now, in one query, with the signature of their
- * state (`calendarsStamp`).
- */
-export async function readWorkspaceCalendars(db: Db, workspaceId: string) {
-  const rows = await db
+/** The workspace row joined to its calendars, by key: what both reads below select from. */
+function workspaceCalendars(db: Db, workspaceId: string) {
+  return db
     .selectFrom('workspaces')
     .leftJoin('calendars', 'calendars.workspace_id', 'workspaces.id')
     .select([
@@ -42,11 +39,17 @@ export async function readWorkspaceCalendars(db: Db, workspaceId: string) {
       'calendars.key as key',
       'calendars.id as id',
       'calendars.updated_at as updatedAt',
-      'calendars.spec_json as spec',
     ])
     .where('workspaces.id', '=', workspaceId)
-    .orderBy('calendars.key')
-    .execute();
+    .orderBy('calendars.key');
+}
+
+/**
+ * The workspace's current policy version and calendars as stored now, in one query, with the signature of their
+ * state (`calendarsStamp`).
+ */
+export async function readWorkspaceCalendars(db: Db, workspaceId: string) {
+  const rows = await workspaceCalendars(db, workspaceId).select('calendars.spec_json as spec').execute();
   const calendars: { key: string; spec_json: string }[] = [];
   for (const row of rows)
     if (row.key !== null && row.spec !== null) calendars.push({ key: row.key, spec_json: row.spec });
@@ -72,19 +75,7 @@ export async function readCalendarsStamp(
   const { rows } = await runPrepared(
     db,
     `workspaces.calendarsStamp:${lock}`,
-    (p) =>
-      db
-        .selectFrom('workspaces')
-        .leftJoin('calendars', 'calendars.workspace_id', 'workspaces.id')
-        .select([
-          'workspaces.policy_version as policyVersion',
-          'calendars.key as key',
-          'calendars.id as id',
-          'calendars.updated_at as updatedAt',
-        ])
-        .where('workspaces.id', '=', p<string>('workspaceId'))
-        .orderBy('calendars.key')
-        .$if(lock, (qb) => qb.forShare('workspaces')),
+    (p) => workspaceCalendars(db, p<string>('workspaceId')).$if(lock, (qb) => qb.forShare('workspaces')),
     { workspaceId },
   );
   return { policyVersion: rows[0]?.policyVersion ?? null, signature: calendarsStamp(rows) };
