@@ -216,6 +216,28 @@ describe('sqlite: rows and background checkpoints', () => {
     }
   });
 
+  it('a transaction that reads, then writes after the worker emptied the WAL meanwhile, commits', async () => {
+    const handle = createDatabase({
+      dialect: 'sqlite',
+      file: join(dir, 'upgrade.sqlite'),
+      backgroundCheckpoint: true,
+    });
+    try {
+      await sql`create table t (x integer)`.execute(handle.db);
+      await sql`insert into t values (1)`.execute(handle.db);
+      await new Promise((r) => setTimeout(r, 100)); // copied back: the worker's next idle ticks truncate the WAL
+      await handle.db.transaction().execute(async (trx) => {
+        await sql`select count(*) from t`.execute(trx);
+        await new Promise((r) => setTimeout(r, 1_500)); // past the worker's idle truncation
+        await sql`insert into t values (2)`.execute(trx);
+      });
+      const { rows } = await sql<{ n: number }>`select count(*) as n from t`.execute(handle.db);
+      expect(rows[0]?.n).toBe(2);
+    } finally {
+      await handle.destroy();
+    }
+  });
+
   it('checkpoints the WAL into the database file from the worker, without any commit doing it', async () => {
     const file = join(dir, 'checkpoint.sqlite');
     const handle = createDatabase({ dialect: 'sqlite', file, backgroundCheckpoint: true });

@@ -112,7 +112,12 @@ function withStatementCache(sqlite: SqliteDatabaseHandle, maxStatements = 1000):
   const dataVersion = sqlite.prepare('pragma data_version').pluck();
   return {
     close: () => sqlite.close(),
-    prepare: (sqlText) => {
+    prepare: (requested) => {
+      // Kysely opens every transaction with a plain (deferred) BEGIN: its first write must then upgrade a read lock,
+      // which SQLite refuses at once (SQLITE_BUSY_SNAPSHOT, no busy wait) if any other connection wrote meanwhile,
+      // the `accord` CLI or the checkpoint worker truncating the WAL. IMMEDIATE takes the write lock at BEGIN, where
+      // the busy timeout applies; with one connection serving every request it costs nothing else.
+      const sqlText = requested === 'begin' ? 'begin immediate' : requested;
       let statement = statements.get(sqlText);
       if (statement === undefined) {
         const prepared = sqlite.prepare(sqlText);
@@ -129,7 +134,7 @@ function withStatementCache(sqlite: SqliteDatabaseHandle, maxStatements = 1000):
 }
 
 /** Distinct parameter sets kept per marked read; beyond, it starts over. */
-const MAX_KEPT_READS = 1_000;
+const MAX_KEPT_READS = 256;
 
 /**
  * The rows of a marked read, kept per parameter values for as long as nothing can have changed them: no statement that
@@ -267,8 +272,9 @@ const tick = () => {
       delay = Math.min(delay * 2, workerData.idleIntervalMs);
     } else if (!truncated) {
       // Idle at the slowest pace, everything copied back: empty the WAL file too. Reads then find no WAL to look
-      // pages up in (a read-mostly hour answered ~12% more reads). Never waits: with readers active it is busy and
-      // comes back at the next idle tick; a commit arriving meanwhile waits only for the truncation itself.
+      // pages up in (a read-mostly hour answered ~12% more reads). Never waits: with readers on the WAL it is busy and
+      // comes back at the next idle tick. It takes the write lock for a moment: a write arriving then waits in the
+      // server's busy timeout (SQLite sleeps at least 1 ms); its transactions begin IMMEDIATE for that reason.
       db.pragma('busy_timeout = 0');
       try {
         const [result] = db.pragma('wal_checkpoint(TRUNCATE)');
