@@ -233,6 +233,36 @@ for (const dialect of DIALECTS) {
       }
     });
 
+    it('login limits: an IPv6 client counts per /64, and attempts past the window are cleared', async () => {
+      const proxied = await startProxiedServer();
+      try {
+        const email = 'start@acme.test';
+        // Privacy addresses of one /64: a new address per guess is still the same client.
+        const statuses: number[] = [];
+        for (let i = 1; i <= 6; i++)
+          statuses.push((await loginFrom(proxied, `2001:db8:7:1::${i.toString(16)}`, email, 'wrong')).status);
+        expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+        // Another /64 is another client.
+        expect((await loginFrom(proxied, '2001:db8:7:2::1', email, PASSWORD)).status).toBe(200);
+        const attempts = async () =>
+          Number(
+            (
+              await proxied.services.db
+                .selectFrom('login_attempts')
+                .select((eb) => eb.fn.countAll<number>().as('n'))
+                .executeTakeFirstOrThrow()
+            ).n,
+          );
+        expect(await attempts()).toBeGreaterThan(0);
+        // The window passes: the next sign-in leaves only itself behind.
+        proxied.clock.set(proxied.clock.nowMs() + 15 * 60_000 + 1);
+        expect((await loginFrom(proxied, '2001:db8:7:1::99', email, PASSWORD)).status).toBe(200);
+        expect(await attempts()).toBe(1);
+      } finally {
+        await proxied.close();
+      }
+    });
+
     it('attachments: a closed ticket refuses attachments and stores nothing', async () => {
       const client = await server.login('pro@acme.test');
       const ticket = ticketOf(

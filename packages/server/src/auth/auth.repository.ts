@@ -48,6 +48,11 @@ export function createAuthRepository(db: Db) {
         .execute();
     },
 
+    /** Attempts older than any window counts: nothing reads them again. */
+    purgeAttemptsBefore: async (atMs: number): Promise<void> => {
+      await db.deleteFrom('login_attempts').where('at', '<', atMs).execute();
+    },
+
     deleteAttempt: async (id: string): Promise<void> => {
       await db.deleteFrom('login_attempts').where('id', '=', id).execute();
     },

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import { DomainError } from '../errors.ts';
+import { rateLimitKeyOf } from './client-address.ts';
 import { newId } from '../ids.ts';
 import type { Actor, Identity } from './actor.ts';
 import type { AuthRepository } from './auth.repository.ts';
@@ -41,15 +42,18 @@ export function createAuthService({ auth, clock, identities = createIdentityCach
     /** Rate-limited in the database so the limit holds across server instances. */
     async login(input: { email: string; password: string; ip: string }) {
       const email = input.email.trim().toLowerCase();
+      const ip = rateLimitKeyOf(input.ip);
       const nowMs = clock.nowMs();
       const sinceMs = nowMs - LOGIN_LIMITS.windowMs;
+      // The table holds only what a window can count: a sign-in (slow anyway: the password hash) clears the rest.
+      await auth.purgeAttemptsBefore(sinceMs);
       // Count-then-verify lets parallel guesses all pass the check during the slow hash: the attempt is recorded
       // as failed first and counted with the others, so no limit is ever exceeded by verified guesses per window.
       const attemptId = newId();
-      await auth.recordAttempt({ id: attemptId, email, ip: input.ip, success: false, atMs: nowMs });
+      await auth.recordAttempt({ id: attemptId, email, ip, success: false, atMs: nowMs });
       const [byEmailAndIp, byIp, byEmail] = await Promise.all([
-        auth.countFailedAttempts({ email, ip: input.ip, sinceMs }),
-        auth.countFailedAttempts({ ip: input.ip, sinceMs }),
+        auth.countFailedAttempts({ email, ip, sinceMs }),
+        auth.countFailedAttempts({ ip, sinceMs }),
         auth.countFailedAttempts({ email, sinceMs }),
       ]);
       if (
