@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { errorBodySchema } from '../errors.ts';
 import { slaClockSchema, ticketSchema } from '../routes/ticket.routes.ts';
 import { freezeDeep } from '../deep-frozen.ts';
-import { createResponseSerializerCompiler, fastResponseWriter } from './serializer.ts';
+import { createResponseSerializerCompiler, fastResponseWriter, MAX_KEPT_JSON_CHARS } from './serializer.ts';
 
 const listSchema = z.object({ items: z.array(ticketSchema), nextCursor: z.string().nullable() });
 const eventsSchema = z.object({
@@ -137,6 +137,16 @@ describe('fastResponseWriter with deep-frozen values', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('writes a frozen value too large to keep afresh each time, identically', () => {
+    const ticket = fc.sample(ticketArb, 1)[0]!;
+    const large = freezeDeep({ ...ticket, description: 'é'.repeat(MAX_KEPT_JSON_CHARS) });
+    const write = fastResponseWriter(ticketSchema)!;
+    const first = write(large);
+    expect(first).toBe(JSON.stringify(ticketSchema.parse(large)));
+    const second = write(large);
+    expect(second).toBe(first);
   });
 
   it('strips undeclared keys of frozen values too, and keeps one JSON per schema', () => {

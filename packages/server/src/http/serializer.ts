@@ -130,6 +130,9 @@ function buildNode(schema: z.core.$ZodType): Node | null {
 
 const SAME: Node = { write: writeJson, project: 'same', nested: false };
 
+/** JSON longer than this is not kept: a ticket with a 20,000-character description is written each time. */
+export const MAX_KEPT_JSON_CHARS = 16_384;
+
 function arrayNode(elementSchema: z.core.$ZodType): Node | null {
   const element = node(elementSchema);
   if (element === null) return null;
@@ -189,7 +192,8 @@ function objectNode(def: z.core.$ZodObjectDef): Node | null {
         let json = kept.get(value as object);
         if (json === undefined) {
           json = whole(value);
-          kept.set(value as object, json);
+          // A large value is cheap to write again next to what keeping a second copy of it costs in memory.
+          if (json.length <= MAX_KEPT_JSON_CHARS) kept.set(value as object, json);
         }
         return json;
       }
