@@ -538,6 +538,19 @@ for (const dialect of DIALECTS) {
       expect(clockOf(fresh, metric).dueAt).not.toBe(clockOf(before, metric).dueAt);
       // Same creation instant, same calendar now: the old ticket's clock equals a new one's.
       expect(clockOf(reread, metric).dueAt).toBe(clockOf(fresh, metric).dueAt);
+      // The recompute is in the ticket's history, with who edited the calendar, and explains its new version.
+      expect(reread.version).toBeGreaterThan(before.version);
+      const events = await server.request('GET', `/api/v1/tickets/${before.id}/events`, undefined, {
+        token: agent,
+      });
+      const items = (events.body as { items: { type: string; actorId: string | null; data: unknown }[] })
+        .items;
+      const me = objectOf(await server.request('GET', '/api/v1/me', undefined, { token: admin, ...hosting }));
+      expect(items.at(-1)).toMatchObject({
+        type: 'clocks-recomputed',
+        actorId: me['id'],
+        data: { calendar: 'ext-regression' },
+      });
       const due = await server.request(
         'GET',
         `/api/v1/tickets?breachingBefore=${encodeURIComponent(clockOf(fresh, metric).dueAt ?? '')}&organizationId=${server.fixture.hosting.surMesure}`,

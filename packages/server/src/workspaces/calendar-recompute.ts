@@ -18,7 +18,7 @@ const TICKETS_PER_TRANSACTION = 200;
  */
 export async function recomputeClocksOnCalendar(
   { db, sla }: { db: Db; sla: SlaClockService },
-  input: { workspaceId: string; calendarKey: string; nowMs: number },
+  input: { workspaceId: string; calendarKey: string; nowMs: number; actorId: string | null },
 ): Promise<number> {
   const { workspaceId, calendarKey, nowMs } = input;
   const tickets = await db
@@ -69,6 +69,14 @@ export async function recomputeClocksOnCalendar(
         const clocks = sla.clocks(ctx, { events, nowMs, extendedCalendarKey: ticket.extended_calendar_key });
         await repo.replaceSla(ticket.id, slaRowsOf(ticket, clocks, nowMs));
         await repo.setNextDue(ticket.id, nextDueOf(clocks));
+        // Every change of a ticket is in its history: this one explains why its due instants and version moved.
+        // The core reads no clocks from it (it is not one of its events); the edited calendar's spec is the cause.
+        await repo.appendEvents(
+          ticket,
+          [{ type: 'clocks-recomputed', payload: { calendar: calendarKey } }],
+          input.actorId,
+          nowMs,
+        );
         recomputed++;
       }
       return false;

@@ -218,7 +218,7 @@ export function createWorkspaceService({ db, sla, clock }: WorkspaceServiceDeps)
       // contexts are read through the pool), but PUT is idempotent: a retry after a failure finishes the job.
       await recomputeClocksOnCalendar(
         { db, sla },
-        { workspaceId: actor.workspaceId, calendarKey: key, nowMs },
+        { workspaceId: actor.workspaceId, calendarKey: key, nowMs, actorId: actor.userId },
       );
       return this.getCalendar(actor, key);
     },
