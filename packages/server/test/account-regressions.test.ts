@@ -551,6 +551,16 @@ for (const dialect of DIALECTS) {
         actorId: me['id'],
         data: { calendar: 'ext-regression' },
       });
+      // The same calendar again (a retry) changes nothing the clocks show: no new version, no new event.
+      expect((await put(OTHER_HOURS)).status).toBe(200);
+      const again = ticketOf(
+        await server.request('GET', `/api/v1/tickets/${before.id}`, undefined, { token: agent }),
+      );
+      expect(again.version).toBe(reread.version);
+      const eventsAgain = await server.request('GET', `/api/v1/tickets/${before.id}/events`, undefined, {
+        token: agent,
+      });
+      expect((eventsAgain.body as { items: unknown[] }).items).toHaveLength(items.length);
       const due = await server.request(
         'GET',
         `/api/v1/tickets?breachingBefore=${encodeURIComponent(clockOf(fresh, metric).dueAt ?? '')}&organizationId=${server.fixture.hosting.surMesure}`,

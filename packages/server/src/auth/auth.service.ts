@@ -45,8 +45,6 @@ export function createAuthService({ auth, clock, identities = createIdentityCach
       const ip = rateLimitKeyOf(input.ip);
       const nowMs = clock.nowMs();
       const sinceMs = nowMs - LOGIN_LIMITS.windowMs;
-      // The table holds only what a window can count: a sign-in (slow anyway: the password hash) clears the rest.
-      await auth.purgeAttemptsBefore(sinceMs);
       // Count-then-verify lets parallel guesses all pass the check during the slow hash: the attempt is recorded
       // as failed first and counted with the others, so no limit is ever exceeded by verified guesses per window.
       const attemptId = newId();
@@ -68,6 +66,9 @@ export function createAuthService({ auth, clock, identities = createIdentityCach
           'too many failed sign-in attempts; try again in 15 minutes',
         );
       }
+      // The table holds only what a window can count: a sign-in that goes on to the (slow) password hash clears the
+      // rest, through the index on `at`. A refused attempt does not: it costs a guesser nothing to send.
+      await auth.purgeAttemptsBefore(sinceMs);
       const user = await auth.findUserByEmail(email);
       const ok = await verifyPassword(input.password, user?.password_hash ?? UNKNOWN_USER_HASH);
       const success = ok && user !== undefined && user.disabled_at === null;

@@ -1,5 +1,6 @@
 import type { SlaClock } from '../sla/sla-clock.service.ts';
-import type { TicketSlaRow } from './ticket.repository.ts';
+import type { BusinessCalendar } from '../sla/sla-core.ts';
+import type { PersistedSlaRow, TicketSlaRow } from './ticket.repository.ts';
 
 /** Clocks are derived from the whole history, then persisted so due instants are one indexed query away. */
 export function slaRowsOf(
@@ -37,4 +38,38 @@ export function nextDueOf(clocks: readonly SlaClock[]): number | null {
     .filter((c) => c.stoppedAtMs === null && (c.state === 'running' || c.state === 'breached'))
     .flatMap((c) => (c.dueAtMs === null ? [] : [c.dueAtMs]));
   return counting.length > 0 ? Math.min(...counting) : null;
+}
+
+/**
+ * Whether clocks just recomputed (`fresh`, computed at `nowMs`) show what the stored ones (`stored`, computed
+ * earlier) show when advanced to `nowMs` with the current calendars: every figure a read derives from them (state,
+ * target, calendar, due, breach, stop, used time). A calendar edit that leaves a ticket's clocks as they read need
+ * not rewrite them, move the ticket's version or add to its history.
+ */
+export function showSameClocks(
+  stored: readonly PersistedSlaRow[],
+  fresh: readonly TicketSlaRow[],
+  at: { nowMs: number; paused: boolean; calendarOf: (calendarId: string) => BusinessCalendar },
+): boolean {
+  if (stored.length !== fresh.length) return false;
+  for (const row of fresh) {
+    const old = stored.find((s) => s.metric === row.metric);
+    if (
+      old === undefined ||
+      old.state !== row.state ||
+      old.target !== row.target ||
+      old.calendar_id !== row.calendar_id ||
+      old.due_at !== row.due_at ||
+      old.breached_at !== row.breached_at ||
+      old.stopped_at !== row.stopped_at ||
+      old.target_ms !== row.target_ms
+    )
+      return false;
+    const counting = old.stopped_at === null && !at.paused;
+    const usedNowMs =
+      old.used_ms + (counting ? at.calendarOf(old.calendar_id).elapsedMs(old.computed_at, at.nowMs) : 0);
+    // Both sides are rounded to the millisecond when stored.
+    if (Math.abs(usedNowMs - row.used_ms) > 1) return false;
+  }
+  return true;
 }

@@ -49,7 +49,12 @@ const CLIENT_TRANSITIONS: Record<TicketStatus, readonly TicketStatus[]> = {
   closed: [],
 };
 /** Events only staff may see. */
-const INTERNAL_EVENT_TYPES: ReadonlySet<string> = new Set(['internal-note-added', 'time-logged']);
+// Staff's business: a client sees the effect (new due instants), not which calendar an admin edited.
+const INTERNAL_EVENT_TYPES: ReadonlySet<string> = new Set([
+  'internal-note-added',
+  'time-logged',
+  'clocks-recomputed',
+]);
 
 export interface CreateTicketInput {
   subject: string;

@@ -1,6 +1,6 @@
 import type { Db } from '../db/database.ts';
 import { toCoreEvents, type PolicyContext, type SlaClockService } from '../sla/sla-clock.service.ts';
-import { nextDueOf, slaRowsOf } from '../tickets/ticket-sla.ts';
+import { nextDueOf, showSameClocks, slaRowsOf } from '../tickets/ticket-sla.ts';
 import { inTicketTransaction } from '../tickets/ticket.repository.ts';
 import { readCalendarsStamp } from './workspace-calendars.repository.ts';
 
@@ -58,16 +58,22 @@ export async function recomputeClocksOnCalendar(
         const ctx = contexts.get(ticket.policy_version);
         if (!ctx) continue;
         // First, as every ticket change does: the row lock orders this after (or before) a concurrent change of the
-        // ticket instead of deadlocking with it, and the history read next includes that change. The representation
-        // changes (due instants), so an ETag, and the snapshot caches keyed on the version, must move.
+        // ticket instead of deadlocking with it, and the history read next includes that change. When the
+        // representation changes (due instants), an ETag, and the snapshot caches keyed on the version, must move.
         const locked = await repo.lockForChange(ticket.workspace_id, ticket.id);
         // Closed since the selection above: its clocks are final.
         if (locked === undefined || locked.status === 'closed') continue;
-        await repo.bumpVersion(ticket.id);
         const events = toCoreEvents(await repo.events(ticket.id));
         // The extended calendar frozen on the ticket at creation (migration 202611231500), like ticket.service.
         const clocks = sla.clocks(ctx, { events, nowMs, extendedCalendarKey: ticket.extended_calendar_key });
-        await repo.replaceSla(ticket.id, slaRowsOf(ticket, clocks, nowMs));
+        const rows = slaRowsOf(ticket, clocks, nowMs);
+        const stored = (await repo.slaFor([ticket.id])).get(ticket.id) ?? [];
+        const paused = (ctx.policy.pauseStatuses as readonly string[]).includes(locked.status);
+        // The edit does not change what this ticket's clocks show (another part of the calendar, a rename, the
+        // same spec again): nothing to write, no new version, nothing in its history.
+        if (showSameClocks(stored, rows, { nowMs, paused, calendarOf: (id) => ctx.calendars(id) })) continue;
+        await repo.bumpVersion(ticket.id);
+        await repo.replaceSla(ticket.id, rows);
         await repo.setNextDue(ticket.id, nextDueOf(clocks));
         // Every change of a ticket is in its history: this one explains why its due instants and version moved.
         // The core reads no clocks from it (it is not one of its events); the edited calendar's spec is the cause.
