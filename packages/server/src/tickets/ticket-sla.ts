@@ -1,5 +1,6 @@
 import type { SlaClock } from '../sla/sla-clock.service.ts';
 import type { BusinessCalendar } from '../sla/sla-core.ts';
+import { projectClock, type PersistedClock } from '../sla/sla-projection.ts';
 import type { PersistedSlaRow, TicketSlaRow } from './ticket.repository.ts';
 
 /** Clocks are derived from the whole history, then persisted so due instants are one indexed query away. */
@@ -40,11 +41,27 @@ export function nextDueOf(clocks: readonly SlaClock[]): number | null {
   return counting.length > 0 ? Math.min(...counting) : null;
 }
 
+/** A stored clock row as `projectClock` reads it. */
+export function persistedClockOf(row: PersistedSlaRow): PersistedClock {
+  return {
+    metric: row.metric as PersistedClock['metric'],
+    state: row.state as PersistedClock['state'],
+    target: row.target,
+    calendarId: row.calendar_id,
+    dueAtMs: row.due_at,
+    breachedAtMs: row.breached_at,
+    stoppedAtMs: row.stopped_at,
+    usedMs: row.used_ms,
+    targetMs: row.target_ms,
+    computedAtMs: row.computed_at,
+  };
+}
+
 /**
  * Whether clocks just recomputed (`fresh`, computed at `nowMs`) show what the stored ones (`stored`, computed
- * earlier) show when advanced to `nowMs` with the current calendars: every figure a read derives from them (state,
- * target, calendar, due, breach, stop, used time). A calendar edit that leaves a ticket's clocks as they read need
- * not rewrite them, move the ticket's version or add to its history.
+ * earlier) show when advanced to `nowMs` with the current calendars (as reads advance them, see sla-projection.ts):
+ * every figure a read derives from them (state, target, calendar, due, breach, stop, used time). A calendar edit that
+ * leaves a ticket's clocks as they read need not rewrite them, move the ticket's version or add to its history.
  */
 export function showSameClocks(
   stored: readonly PersistedSlaRow[],
@@ -65,11 +82,14 @@ export function showSameClocks(
       old.target_ms !== row.target_ms
     )
       return false;
-    const counting = old.stopped_at === null && !at.paused;
-    const usedNowMs =
-      old.used_ms + (counting ? at.calendarOf(old.calendar_id).elapsedMs(old.computed_at, at.nowMs) : 0);
+    const { usedMs } = projectClock(persistedClockOf(old), {
+      nowMs: at.nowMs,
+      calendar: at.calendarOf(old.calendar_id),
+      paused: at.paused,
+      warningThresholds: [],
+    });
     // Both sides are rounded to the millisecond when stored.
-    if (Math.abs(usedNowMs - row.used_ms) > 1) return false;
+    if (Math.abs(usedMs - row.used_ms) > 1) return false;
   }
   return true;
 }

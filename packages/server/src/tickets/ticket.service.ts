@@ -10,12 +10,12 @@ import { toCoreEvents, type PolicyContext, type SlaClockService } from '../sla/s
 import { readCalendarsStamp } from '../workspaces/workspace-calendars.repository.ts';
 import {
   PRIORITY_IDS,
+  type BusinessCalendar,
   type ChannelId,
   type PriorityId,
   type TicketCategory,
   type TicketStatus,
 } from '../sla/sla-core.ts';
-import type { BusinessCalendar } from '../sla/sla-core.ts';
 import { projectClock, type ClockView, type PersistedClock } from '../sla/sla-projection.ts';
 import {
   inTicketTransaction,
@@ -30,7 +30,7 @@ import {
   type TicketSort,
 } from './ticket.repository.ts';
 import { createTicketSnapshotCache, type TicketSnapshot } from './ticket-snapshot-cache.ts';
-import { nextDueOf, slaRowsOf } from './ticket-sla.ts';
+import { nextDueOf, persistedClockOf, slaRowsOf } from './ticket-sla.ts';
 
 /** The status workflow; `resolved → open` is a reopen, `closed` is final. */
 const TRANSITIONS: Record<TicketStatus, readonly TicketStatus[]> = {
@@ -222,21 +222,7 @@ interface ClockInputs {
 function clockInputsOf({ row, sla: slaRows }: TicketSnapshot, ctx: PolicyContext): ClockInputs {
   const metrics = ctx.policy.metrics as readonly string[];
   const clocks = slaRows
-    .map((r) => ({
-      persisted: {
-        metric: r.metric as ClockView['metric'],
-        state: r.state as ClockView['state'],
-        target: r.target,
-        calendarId: r.calendar_id,
-        dueAtMs: r.due_at,
-        breachedAtMs: r.breached_at,
-        stoppedAtMs: r.stopped_at,
-        usedMs: r.used_ms,
-        targetMs: r.target_ms,
-        computedAtMs: r.computed_at,
-      },
-      calendar: ctx.calendars(r.calendar_id),
-    }))
+    .map((r) => ({ persisted: persistedClockOf(r), calendar: ctx.calendars(r.calendar_id) }))
     .sort((a, b) => metrics.indexOf(a.persisted.metric) - metrics.indexOf(b.persisted.metric));
   return { paused: (ctx.policy.pauseStatuses as readonly string[]).includes(row.status), clocks };
 }
