@@ -49,8 +49,54 @@ export default tseslint.config(
       ],
     },
   },
-  {
-    files: ['packages/server/src/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: ['@accord/cli', '@accord/cli/*'] }] },
-  },
+  // Import direction between server folders (see docs/architecture.md): routes → services → repositories, and the
+  // lower folders never reach up. A rule per layer, each listing what that layer may not import.
+  ...serverLayer(['packages/server/src/**/*.ts'], []),
+  ...serverLayer(
+    ['packages/server/src/{db,calendars,sla,scheduler}/**/*.ts'],
+    [
+      'tickets',
+      'billing',
+      'workspaces',
+      'organizations',
+      'users',
+      'notifications',
+      'consultations',
+      'help',
+      'chat',
+    ],
+  ),
+  ...serverLayer(
+    ['packages/server/src/tickets/**/*.ts'],
+    ['workspaces', 'billing', 'users', 'notifications', 'consultations', 'help', 'chat'],
+  ),
 );
+
+/** `no-restricted-imports` for server files: never the CLI nor the routes (except app.ts), nor the folders named. */
+function serverLayer(files, forbiddenFolders) {
+  const folders = ['routes', ...forbiddenFolders];
+  return [
+    {
+      files,
+      ignores: [
+        'packages/server/src/app.ts',
+        'packages/server/src/routes/**',
+        'packages/server/src/**/*.test.ts',
+      ],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              { group: ['@accord/cli', '@accord/cli/*'], message: 'the server never depends on the CLI' },
+              {
+                group: folders.flatMap((f) => [`../${f}/*`, `../../${f}/*`]),
+                message: `this layer does not import ${folders.join(', ')} (dependencies point inward)`,
+              },
+            ],
+          },
+        ],
+      },
+    },
+  ];
+}

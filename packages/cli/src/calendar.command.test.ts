@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addBusinessDuration, getCalendarPreset, parseInstant } from '@accord/core';
 import { runCli } from './cli.ts';
-import { BIN, REPO_ROOT, runInProcess, type RunResult } from './cli-test-helpers.ts';
+import { BIN, ensureCliBuilt, REPO_ROOT, runInProcess, type RunResult } from './cli-test-helpers.ts';
 
 const run = (args: string[], input = ''): Promise<RunResult> => runInProcess(args, { input });
 
@@ -361,7 +361,9 @@ describe('bad flags', () => {
   });
 });
 
-describe('the real bin (npx accord, no build step)', () => {
+describe('the real bin (compiled at install)', () => {
+  beforeAll(ensureCliBuilt, 120_000);
+
   it('answers one due date', async () => {
     const { stdout, stderr } = await promisify(execFile)(
       process.execPath,

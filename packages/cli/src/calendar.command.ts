@@ -1,14 +1,15 @@
 import { readFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { Writable } from 'node:stream';
 import {
   CALENDAR_PRESET_IDS,
   CalendarError,
   addBusinessDuration,
+  businessDurationMs,
   compileCalendar,
   getCalendarPreset,
   isCalendarPresetId,
+  parseBusinessDuration,
   parseCalendarSpec,
   parseInstant,
   type BusinessCalendar,
@@ -127,9 +128,30 @@ function requireTogether(subcommand: string, flags: Flags, names: ReadonlyArray<
   return true;
 }
 
-function dueLine(calendar: BusinessCalendar, fromText: string, durationText: string): string {
+/**
+ * A stream repeats a handful of durations (PT4H, P2D…): each is read once. Errors are not kept, so a bad duration
+ * is reported on every line that has it; the map stops growing at a size no real stream of SLA targets reaches.
+ */
+function durationReader(calendar: BusinessCalendar): (text: string) => number {
+  const known = new Map<string, number>();
+  return (text) => {
+    let durationMs = known.get(text);
+    if (durationMs === undefined) {
+      durationMs = businessDurationMs(parseBusinessDuration(text), calendar.businessDayMs);
+      if (known.size < 4096) known.set(text, durationMs);
+    }
+    return durationMs;
+  };
+}
+
+function dueLine(
+  calendar: BusinessCalendar,
+  durationMsOf: (text: string) => number,
+  fromText: string,
+  durationText: string,
+): string {
   const fromMs = parseInstant(fromText, calendar.timeZone);
-  return `{"due":"${calendar.formatIso(addBusinessDuration(calendar, fromMs, durationText))}"}\n`;
+  return `{"due":"${calendar.formatIso(calendar.dueAt(fromMs, durationMsOf(durationText)))}"}\n`;
 }
 
 function elapsedLine(calendar: BusinessCalendar, fromText: string, toText: string): string {
@@ -147,8 +169,9 @@ async function runDue(flags: Flags, calendar: BusinessCalendar, io: CliIo): Prom
     io.stdout.write(`{"due":"${calendar.formatIso(dueMs)}"}\n`);
     return 0;
   }
+  const durationMsOf = durationReader(calendar);
   return answerLines(io, (request) =>
-    dueLine(calendar, stringField(request, 'from'), stringField(request, 'add')),
+    dueLine(calendar, durationMsOf, stringField(request, 'from'), stringField(request, 'add')),
   );
 }
 
@@ -212,22 +235,41 @@ function stringField(request: unknown, field: string): string {
 }
 
 /**
- * Reads JSON lines from stdin and writes one answer line per non-blank input line, in order. Lines are
- * handled as they arrive (readline pauses stdin when we fall behind) and output waits for 'drain', so a
- * million lines never sit in memory at once.
+ * Reads JSON lines from stdin and writes one answer line per non-blank input line, in order. Lines are cut from
+ * each chunk of input as it arrives (the stream pauses while a chunk is answered) and output waits for 'drain',
+ * so a million lines never sit in memory at once. Line ends are readline's: `\n`, `\r\n` or a lone `\r`.
  */
 async function answerLines(io: CliIo, answer: (request: unknown) => string): Promise<number> {
   const output = new LineOutput(io.stdout);
-  const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
+  io.stdin.setEncoding('utf8');
+  let rest = '';
+  const answerText = (text: string): void => {
+    if (text.includes('\r')) {
+      for (const line of text.split('\r')) if (line.trim() !== '') output.add(answerLine(line, answer));
+    } else if (text.trim() !== '') {
+      output.add(answerLine(text, answer));
+    }
+  };
   try {
-    for await (const line of lines) {
-      if (line.trim() === '') continue;
-      if (output.add(answerLine(line, answer))) await output.flush();
+    for await (const chunk of io.stdin as AsyncIterable<string>) {
+      let start = 0;
+      let end = chunk.indexOf('\n');
+      if (end >= 0) {
+        answerText(rest + chunk.slice(0, end));
+        rest = '';
+        start = end + 1;
+        while ((end = chunk.indexOf('\n', start)) >= 0) {
+          answerText(chunk.slice(start, end));
+          start = end + 1;
+        }
+      }
+      rest += chunk.slice(start);
+      if (output.due) await output.flush();
       if (output.closed) break;
     }
+    answerText(rest);
     await output.flush();
   } finally {
-    lines.close();
     output.dispose();
   }
   return 0;
@@ -274,6 +316,11 @@ class LineOutput {
   add(line: string): boolean {
     this.chunks.push(line);
     this.chars += line.length;
+    return this.due;
+  }
+
+  /** True when enough is queued for one large write. */
+  get due(): boolean {
     return this.chars >= OUTPUT_CHUNK_CHARS;
   }
 

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -6,6 +7,16 @@ import { runCli } from './cli.ts';
 export const REPO_ROOT = resolve(import.meta.dirname, '../../..');
 /** The real `accord` bin, for tests that prove the wiring a user gets from `npx accord`. */
 export const BIN = join(REPO_ROOT, 'packages/cli/bin/accord.js');
+
+/**
+ * Compiles the CLI when a source changed since the last build (as `npm install` would have), so tests of the bin
+ * run the compiled JavaScript a user runs. After `npm ci` the build is fresh and this does nothing.
+ */
+export function ensureCliBuilt(): void {
+  execFileSync(process.execPath, [join(REPO_ROOT, 'packages/cli/scripts/build.mjs'), '--if-stale'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
 
 export interface RunResult {
   code: number;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, REPO_ROOT, runInProcess, type RunResult } from './cli-test-helpers.ts';
+import { BIN, ensureCliBuilt, REPO_ROOT, runInProcess, type RunResult } from './cli-test-helpers.ts';
 
 const run = (args: string[]): Promise<RunResult> => runInProcess(args);
 
@@ -35,7 +35,8 @@ beforeAll(async () => {
       },
       { type: 'status-changed', at: '2026-04-07T09:00:00+02:00', status: 'pending-customer' },
       { type: 'customer-replied', at: '2026-04-07T10:00:00+02:00' },
-      { type: 'analysis-started', at: '2026-04-07T10:30:00+02:00' },
+      // The GTI does not pause while the ticket waits on the customer: the analysis must start by Tue 10:00.
+      { type: 'analysis-started', at: '2026-04-07T09:45:00+02:00' },
     ]),
   );
   await writeFile(
@@ -117,23 +118,45 @@ describe('accord sla due', () => {
       },
     },
     {
+      // An application bug without a maintenance contract has no GTI (§5): billable, not under the hosting SLA.
       args: [
         '--policy',
         'hosting-be',
         '--plan',
-        'sur-mesure',
+        'pro',
         '--priority',
         'P1',
         '--metric',
         'intervention',
+        '--category',
+        'application',
         '--at',
-        '2026-03-14T21:30:00+01:00',
+        '2026-03-13T15:00',
+      ],
+      out: { metric: 'intervention', due: null, target: null, calendar: 'be-business' },
+    },
+    {
+      // With a maintenance contract the plan's own GTI applies (the seed gives the contract none).
+      args: [
+        '--policy',
+        'hosting-be',
+        '--plan',
+        'pro',
+        '--priority',
+        'P1',
+        '--metric',
+        'intervention',
+        '--category',
+        'application',
+        '--maintenance-contract',
+        '--at',
+        '2026-03-13T15:00',
       ],
       out: {
         metric: 'intervention',
-        due: '2026-03-16T08:30:00+01:00',
-        target: 'PT2H',
-        calendar: 'sur-mesure-extended',
+        due: '2026-03-16T10:00:00+01:00',
+        target: 'PT4H',
+        calendar: 'be-business',
       },
     },
     {
@@ -304,6 +327,23 @@ describe('accord sla due', () => {
         "sla due: plan 'gold' is not part of policy hosting-be (plans: start, classique, pro, sur-mesure)",
     },
     {
+      // Sur Mesure's extended hours are the contract's: no placeholder calendar answers for them.
+      args: [
+        '--policy',
+        'hosting-be',
+        '--plan',
+        'sur-mesure',
+        '--priority',
+        'P1',
+        '--metric',
+        'intervention',
+        '--at',
+        '2026-03-14T21:30:00+01:00',
+      ],
+      message:
+        "sla due: --calendar FILE|PRESET is required: plan sur-mesure, P1 counts on 'sur-mesure-extended', hours each contract sets",
+    },
+    {
       args: [
         '--policy',
         'hosting-be',
@@ -398,25 +438,24 @@ describe('accord sla explain', () => {
       target: 'PT4H',
       calendar: 'be-business',
       startedAt: '2026-04-03T15:00:00+02:00',
-      due: '2026-04-07T11:00:00+02:00',
-      usedSeconds: 3.5 * 3600,
-      remainingSeconds: 0.5 * 3600,
-      percentUsed: 87.5,
-      warningThreshold: 75,
+      due: '2026-04-07T10:00:00+02:00',
+      usedSeconds: 3.75 * 3600,
+      remainingSeconds: 0.25 * 3600,
+      percentUsed: 93.8,
+      warningThreshold: 90,
       nextWarningAt: null,
       breachedAt: null,
-      stoppedAt: '2026-04-07T10:30:00+02:00',
+      stoppedAt: '2026-04-07T09:45:00+02:00',
       billing: { billable: false, coveredBy: 'agreement' },
       trace: [
         'policy hosting-be v1; plan pro, priority P1 (Critical)',
-        'target: PT4H on be-business — Pro: GTI < 4 business hours, for blocking incidents (§3)',
+        "target: PT4H on be-business — Pro: GTI < 4 business hours, for blocking incidents (§3). GTI = « Délai maximum s'écoulant entre la notification de l'incident par le Client et le début de son analyse par notre équipe technique » (§1)",
         'started Fri 2026-04-03 15:00 +02:00 (ticket created)',
-        'Tue 2026-04-07 09:00 +02:00 paused until Tue 2026-04-07 10:00 +02:00 (status pending-customer; resumed by customer reply)',
-        'Tue 2026-04-07 10:30 +02:00 stopped: analysis started by an agent',
+        'Tue 2026-04-07 09:45 +02:00 stopped: analysis started by an agent',
         'Sat 2026-04-04 closed: weekly day off',
         'Sun 2026-04-05 closed: weekly day off',
         'Mon 2026-04-06 closed: Easter Monday',
-        'met Tue 2026-04-07 10:30 +02:00; 3h 30m used of 4h (87.5%); was due Tue 2026-04-07 11:00 +02:00',
+        'met Tue 2026-04-07 09:45 +02:00; 3h 45m used of 4h (93.8%); was due Tue 2026-04-07 10:00 +02:00',
       ],
     });
     expect(resolution).toMatchObject({
@@ -441,11 +480,11 @@ describe('accord sla explain', () => {
     ]);
     expect(result.code).toBe(0);
     expect(result.stdout.split('\n').slice(0, 8)).toEqual([
-      'intervention: paused',
+      'intervention: running',
       '  target:   PT4H on be-business (plan pro, P1)',
       '  started:  2026-04-03T15:00:00+02:00',
-      '  due:      2026-04-07T10:30:00+02:00',
-      '  used:     3h (75%), remaining 1h',
+      '  due:      2026-04-07T10:00:00+02:00',
+      '  used:     3h 30m (87.5%), remaining 30m',
       '  warning:  75% threshold reached',
       '  why:',
       '    - policy hosting-be v1; plan pro, priority P1 (Critical)',
@@ -474,7 +513,51 @@ describe('accord sla explain', () => {
   });
 });
 
+describe('accord sla explain, Sur Mesure', () => {
+  it("needs the contract's calendar for the extended hours, and uses it with --calendar", async () => {
+    const path = file('sur-mesure-events.json');
+    await writeFile(
+      path,
+      JSON.stringify([
+        {
+          type: 'created',
+          at: '2026-03-15T03:00:00+01:00',
+          plan: 'sur-mesure',
+          priority: 'P1',
+          category: 'hosting',
+          channel: 'ticket',
+        },
+      ]),
+    );
+    const base = [
+      'sla',
+      'explain',
+      '--policy',
+      'hosting-be',
+      '--events',
+      path,
+      '--now',
+      '2026-03-15T03:30:00+01:00',
+      '--json',
+    ];
+    const without = await run(base);
+    expect(without.code).toBe(2);
+    expect(without.stderr).toContain(
+      "calendar 'sur-mesure-extended' of policy hosting-be is set by each contract",
+    );
+    const withCalendar = await run([...base, '--calendar', 'always-open']);
+    expect(withCalendar.code).toBe(0);
+    const intervention = JSON.parse(withCalendar.stdout.split('\n')[0]!) as { calendar: string; due: string };
+    expect([intervention.calendar, intervention.due]).toEqual([
+      'contract:always-open',
+      '2026-03-15T04:00:00+00:00',
+    ]);
+  });
+});
+
 describe('the real bin', () => {
+  beforeAll(ensureCliBuilt, 120_000);
+
   it('`node packages/cli/bin/accord.js sla due` prints the JSON line', async () => {
     const { stdout } = await promisify(execFile)(
       process.execPath,

@@ -9,6 +9,7 @@ import {
   formatHumanDuration,
   getPolicyPreset,
   isPolicyPresetId,
+  isUnfilledContractCalendar,
   parseInstant,
   parseSlaPolicy,
   parseTicketEventsJson,
@@ -16,30 +17,36 @@ import {
   METRIC_IDS,
   PRIORITY_IDS,
   SLA_POLICY_PRESET_IDS,
+  TICKET_CATEGORIES,
   type CalendarResolver,
   type MetricId,
   type PriorityId,
   type SlaClock,
   type SlaPolicy,
+  type TicketCategory,
 } from '@accord/core';
 import { loadCalendar } from './calendar.command.ts';
 import { subcommandOf, UsageError, type CliIo, type Command } from './cli-io.ts';
 
 const USAGE = `Usage:
   accord sla due     --policy PRESET|FILE --plan PLAN --priority P --metric METRIC --at ISO [--calendar FILE|PRESET]
-  accord sla explain --policy PRESET|FILE --events FILE.json --now ISO [--maintenance-contract] [--json]
+                     [--category hosting|application] [--maintenance-contract]
+  accord sla explain --policy PRESET|FILE --events FILE.json --now ISO [--calendar FILE|PRESET]
+                     [--maintenance-contract] [--json]
   accord sla policy  --policy PRESET|FILE
 
 PRESET is ${SLA_POLICY_PRESET_IDS.join(' or ')}; FILE is a policy JSON file ('accord sla policy' prints
 a preset as JSON to start one from). Priorities: ${PRIORITY_IDS.join(', ')}. Metrics: ${METRIC_IDS.join(', ')}.
 
 'due' prints one JSON line {"metric","due","target","calendar"}; --calendar replaces the target's
-calendar (a Sur Mesure contract's extended hours). ISO instants without an offset are wall times in
-the target calendar's zone ('due') or the policy's zone ('explain').
+calendar. A target on hours each contract sets (hosting-be's Sur Mesure P1, 'sur-mesure-extended')
+needs --calendar with the contract's calendar; 'explain' uses it for those hours too. ISO instants
+without an offset are wall times in the target calendar's zone ('due') or the policy's zone ('explain').
 
 'explain' reads a JSON array of ticket events, each with an ISO "at":
   {"type":"created","at":ISO,"plan":"pro","priority":"P1","category":"hosting","channel":"ticket"}
   {"type":"priority-changed","at":ISO,"priority":"P2"}   {"type":"plan-changed","at":ISO,"plan":"start"}
+  {"type":"category-changed","at":ISO,"category":"application"}
   {"type":"status-changed","at":ISO,"status":"pending-customer"}   (new, open, pending-customer, resolved, closed)
   {"type":"agent-replied","at":ISO}   {"type":"analysis-started","at":ISO}   {"type":"customer-replied","at":ISO}
 and prints each metric's clock at --now with the reasons; --json prints one JSON line per clock.
@@ -52,6 +59,7 @@ const OPTIONS = {
   metric: { type: 'string' },
   at: { type: 'string' },
   calendar: { type: 'string' },
+  category: { type: 'string' },
   events: { type: 'string' },
   now: { type: 'string' },
   'maintenance-contract': { type: 'boolean' },
@@ -151,7 +159,14 @@ async function runDue(flags: Flags, policy: SlaPolicy, io: CliIo): Promise<numbe
   );
   const metric = oneOf<MetricId>(required(flags.metric, 'due', '--metric METRIC'), METRIC_IDS, '--metric');
   const atText = required(flags.at, 'due', '--at ISO');
-  const rule = findTargetRule(policy, { plan, priority, metric });
+  const category = oneOf<TicketCategory>(flags.category ?? 'hosting', TICKET_CATEGORIES, '--category');
+  const maintenanceContract = flags['maintenance-contract'] ?? false;
+  const rule = findTargetRule(policy, { plan, priority, metric, category, maintenanceContract });
+  if (flags.calendar === undefined && isUnfilledContractCalendar(policy, rule.calendar, undefined)) {
+    throw new UsageError(
+      `sla due: --calendar FILE|PRESET is required: plan ${plan}, ${priority} counts on '${rule.calendar}', hours each contract sets («Les horaires étendus sont définis spécifiquement dans le contrat particulier»)`,
+    );
+  }
   const calendarId = flags.calendar ?? rule.calendar;
   const calendar =
     flags.calendar === undefined
@@ -176,12 +191,18 @@ async function runExplain(flags: Flags, policy: SlaPolicy, io: CliIo): Promise<n
     throw error;
   }
   const nowMs = parseInstant(nowText, policy.timeZone);
-  const calendars = policyCalendarResolver(policy);
+  // --calendar: the contract's own hours, filling every calendar slot the policy leaves to contracts.
+  const contract = flags.calendar === undefined ? undefined : await loadCalendar(flags.calendar);
+  const contractId = `contract:${flags.calendar ?? ''}`;
+  const calendars = policyCalendarResolver(policy, contract ? { [contractId]: contract } : {});
   const clocks = computeClocks({
     policy,
     events,
     nowMs,
     calendars,
+    ...(contract && {
+      calendarOverrides: Object.fromEntries(policy.contractCalendars.map((id) => [id, contractId])),
+    }),
     maintenanceContract: flags['maintenance-contract'] ?? false,
   });
   const out = clocks.map((clock) =>

@@ -10,13 +10,22 @@
  * Knobs: BENCH_API_SECONDS (per case, default 5), BENCH_API_CONNECTIONS (default 10), BENCH_FIGURES_FILE (also write
  * the table as Markdown), ACCORD_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/test).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import {
+  fmt,
+  login,
+  measure as measureWith,
+  startChild,
+  stopChild,
+  waitHealthy,
+  type Load,
+  type Measurement,
+} from './bench-kit.ts';
 import BetterSqlite from 'better-sqlite3';
 import pg from 'pg';
 
@@ -28,8 +37,6 @@ const WARMUP_SECONDS = 1;
 const CONNECTIONS = Number(process.env['BENCH_API_CONNECTIONS'] ?? '10');
 const FIGURES_FILE = process.env['BENCH_FIGURES_FILE'];
 const PG_URL = process.env['ACCORD_BENCH_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-const START_TIMEOUT_MS = 60_000;
-const DEMO_PASSWORD = 'accord-demo';
 
 /** Tickets on the listed page, per target: the list figure depends on it. */
 const listSizes: string[] = [];
@@ -39,124 +46,8 @@ const GOALS: Record<CaseName, number> = { list: 0.2, get: 0.2, create: 0.1 };
 
 type CaseName = 'list' | 'get' | 'create';
 
-interface Measurement {
-  readonly target: string;
-  readonly name: string;
-  readonly requestsPerSecond: number;
-  readonly p99Ms: number;
-  readonly non2xx: number;
-  readonly errors: number;
-  /** Bare Fastify measured right before or right after this case, the faster: the 100% of its ratio. */
-  readonly bare?: Measurement;
-}
-
 /** Measures bare Fastify now (`label` says around which case); the server keeps running, idle, meanwhile. */
 type Yardstick = (label: string) => Promise<Measurement>;
-
-interface Child {
-  readonly process: ChildProcess;
-  readonly baseUrl: string;
-  readonly output: string[];
-}
-
-/** Starts a TypeScript entry point under tsx and waits for its "listening on http://…" line. */
-async function startChild(entry: string, env: NodeJS.ProcessEnv): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  const baseUrl = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`${entry} did not start within ${START_TIMEOUT_MS} ms:\n${output.join('')}`)),
-      START_TIMEOUT_MS,
-    );
-    const onData = (chunk: Buffer): void => {
-      output.push(chunk.toString());
-      if (output.length > 200) output.shift();
-      const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(output.join(''));
-      if (match?.[1] !== undefined) {
-        clearTimeout(timer);
-        resolveUrl(match[1]);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${entry} exited with ${code ?? 'a signal'} before listening:\n${output.join('')}`));
-    });
-  });
-  return { process: child, baseUrl, output };
-}
-
-async function stopChild(child: Child): Promise<void> {
-  if (child.process.exitCode !== null) return;
-  const exited = new Promise<void>((done) => child.process.once('exit', () => done()));
-  child.process.kill('SIGTERM');
-  const timer = setTimeout(() => child.process.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-async function waitHealthy(baseUrl: string): Promise<void> {
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  for (;;) {
-    try {
-      const response = await fetch(`${baseUrl}/healthz`);
-      if (response.ok) return;
-    } catch {
-      // not accepting connections yet
-    }
-    if (Date.now() > deadline) throw new Error(`${baseUrl}/healthz never answered 200`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function login(baseUrl: string, email: string): Promise<string> {
-  const response = await fetch(`${baseUrl}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: DEMO_PASSWORD }),
-  });
-  if (!response.ok) throw new Error(`login ${email} answered ${response.status}: ${await response.text()}`);
-  return ((await response.json()) as { token: string }).token;
-}
-
-interface Load {
-  readonly url: string;
-  readonly method?: 'GET' | 'POST';
-  readonly headers?: Record<string, string>;
-  /** A fresh body per request (autocannon's `idReplacement` sent nothing at all with autocannon 8). */
-  readonly body?: () => string;
-}
-
-async function measure(target: string, name: string, load: Load): Promise<Measurement> {
-  const body = load.body;
-  const request = { method: load.method ?? 'GET', headers: load.headers ?? {} };
-  const options = {
-    url: load.url,
-    connections: CONNECTIONS,
-    requests: [
-      body === undefined ? request : { ...request, setupRequest: (r: object) => ({ ...r, body: body() }) },
-    ],
-  };
-  await autocannon({ ...options, duration: WARMUP_SECONDS });
-  const result = await autocannon({ ...options, duration: DURATION_SECONDS });
-  const measurement = {
-    target,
-    name,
-    requestsPerSecond: result.requests.average,
-    p99Ms: result.latency.p99,
-    non2xx: result.non2xx,
-    // No answer at all is a failure too, not a figure of 0 req/s.
-    errors: result.errors + result.timeouts + (result.requests.total === 0 ? 1 : 0),
-  };
-  console.log(
-    `  ${target.padEnd(10)} ${name.padEnd(7)} ${fmt(measurement.requestsPerSecond).padStart(8)} req/s  p99 ${measurement.p99Ms} ms${measurement.non2xx + measurement.errors > 0 ? `  (${measurement.non2xx} non-2xx, ${measurement.errors} errors)` : ''}`,
-  );
-  return measurement;
-}
 
 /** list, get and create against a running Accord server with demo data. */
 async function measureServer(target: string, baseUrl: string, yardstick: Yardstick): Promise<Measurement[]> {
@@ -200,7 +91,7 @@ async function measureServer(target: string, baseUrl: string, yardstick: Yardsti
     const before = await yardstick(`before ${target} ${name}`);
     const measured = await measure(target, name, load);
     const after = await yardstick(`after ${target} ${name}`);
-    // The faster of the two: a yardstick caught in a slow moment would flatter the case (the first one ran ~20% low
+    // The faster of the two: a yardstick caught in a slow moment would flatter the case (the first one ran low
     // while the server that had just started settled), and the higher figure can only make a ratio smaller.
     const bare = after.requestsPerSecond > before.requestsPerSecond ? after : before;
     out.push({ ...measured, bare });
@@ -214,6 +105,8 @@ const SERVER_ENV = {
   PORT: '0',
   LOG_LEVEL: 'warn',
   ACCORD_DEMO: '1',
+  // The bench measures the API: no web build at start (under load it would outlast the start timeout).
+  ACCORD_WEB_BUILD: '0',
   NODE_ENV: 'production',
 };
 
@@ -253,9 +146,12 @@ async function benchPostgres(yardstick: Yardstick): Promise<Measurement[] | stri
   }
 }
 
-function fmt(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
-}
+const measure = (target: string, name: string, load: Load): Promise<Measurement> =>
+  measureWith(target, name, load, {
+    connections: CONNECTIONS,
+    warmupSeconds: WARMUP_SECONDS,
+    durationSeconds: DURATION_SECONDS,
+  });
 
 function pct(ratio: number): string {
   return `${(ratio * 100).toFixed(1)}%`;
@@ -336,7 +232,7 @@ console.log(
 );
 // Bare Fastify runs beside the servers for the whole run, idle except while it is being measured.
 const bareServer = await startChild(BARE_FASTIFY, {});
-// A cold process answers slower for its first seconds (JIT): unwarmed, the first yardstick read ~15% low and made the
+// A cold process answers slower for its first seconds (JIT): unwarmed, the first yardstick read low and made the
 // first case's ratio look better than it is. Warmed up once here, off the record.
 await autocannon({ url: `${bareServer.baseUrl}/hello`, connections: CONNECTIONS, duration: 3 });
 const yardstick: Yardstick = (label) =>

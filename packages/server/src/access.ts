@@ -19,7 +19,7 @@ const LAST_FOUR_DIGIT_YEAR_MS = 253_402_300_799_999;
 const pad2 = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
 
 /**
- * `new Date(atMs).toISOString()`, about three times faster: a page of tickets writes some sixty instants. The civil
+ * `new Date(atMs).toISOString()`, without building a Date: a page of tickets writes some sixty instants. The civil
  * date comes from the day number by Howard Hinnant's `civil_from_days`; the test compares it with `toISOString`.
  */
 export function iso(atMs: number): string {

@@ -42,14 +42,44 @@ export type ErrorCode =
   | 'WEAK_PASSWORD'
   | 'INVALID_POLICY'
   | 'INVALID_CALENDAR'
+  | 'CONTRACT_CALENDAR_REQUIRED'
+  | 'CALENDAR_NEVER_OPEN'
   | 'QUOTE_REQUIRED'
+  | 'BILLING_DECIDED'
   | 'QUOTE_NOT_PENDING'
   | 'NOT_BILLABLE'
   | 'ATTACHMENT_TOO_LARGE'
   | 'ATTACHMENT_TYPE_NOT_ALLOWED'
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'IDEMPOTENCY_IN_PROGRESS'
+  | 'IDEMPOTENCY_SECRET_WITHHELD'
+  | 'CSRF_REJECTED'
+  | 'INVITATION_NOT_FOUND'
   | 'ALREADY_EXISTS'
+  | 'WEBHOOK_NOT_FOUND'
+  | 'WEBHOOK_TARGET_FORBIDDEN'
+  | 'NOTIFICATION_NOT_FOUND'
+  | 'PREFERENCE_LOCKED'
+  | 'PUSH_SUBSCRIPTION_NOT_FOUND'
+  | 'PUSH_ENDPOINT_FORBIDDEN'
+  | 'ARTICLE_NOT_FOUND'
+  | 'CHAT_NOT_FOUND'
+  | 'CHAT_ALREADY_TAKEN'
+  | 'CHAT_CLOSED'
+  | 'CHAT_TICKET_EXISTS'
+  | 'CONSULTATION_NOT_FOUND'
+  | 'CONSULTATIONS_NOT_ENABLED'
+  | 'CONSULTANT_NOT_FOUND'
+  | 'CONSULTANT_PROFILE_REQUIRED'
+  | 'CONSULTANT_UNAVAILABLE'
+  | 'CONSULTANT_AT_CAPACITY'
+  | 'CONSULTANT_NOT_QUALIFIED'
+  | 'CONSULTATION_ALREADY_TAKEN'
+  | 'MONITOR_NOT_FOUND'
+  | 'MONITOR_TARGET_FORBIDDEN'
+  | 'MAINTENANCE_NOT_FOUND'
+  | 'INBOUND_MAIL_NOT_FOUND'
+  | 'DATABASE_BUSY'
   | 'INTERNAL';
 
 export const httpStatus = {
@@ -89,6 +119,9 @@ export const httpStatus = {
   WEAK_PASSWORD: 422,
   INVALID_POLICY: 422,
   INVALID_CALENDAR: 422,
+  CONTRACT_CALENDAR_REQUIRED: 422,
+  CALENDAR_NEVER_OPEN: 422,
+  BILLING_DECIDED: 422,
   QUOTE_REQUIRED: 422,
   QUOTE_NOT_PENDING: 409,
   NOT_BILLABLE: 422,
@@ -96,7 +129,34 @@ export const httpStatus = {
   ATTACHMENT_TYPE_NOT_ALLOWED: 415,
   IDEMPOTENCY_KEY_REUSED: 422,
   IDEMPOTENCY_IN_PROGRESS: 409,
+  IDEMPOTENCY_SECRET_WITHHELD: 409,
+  CSRF_REJECTED: 403,
+  INVITATION_NOT_FOUND: 404,
   ALREADY_EXISTS: 409,
+  WEBHOOK_NOT_FOUND: 404,
+  WEBHOOK_TARGET_FORBIDDEN: 422,
+  NOTIFICATION_NOT_FOUND: 404,
+  PREFERENCE_LOCKED: 422,
+  PUSH_SUBSCRIPTION_NOT_FOUND: 404,
+  PUSH_ENDPOINT_FORBIDDEN: 422,
+  ARTICLE_NOT_FOUND: 404,
+  CHAT_NOT_FOUND: 404,
+  CHAT_ALREADY_TAKEN: 409,
+  CHAT_CLOSED: 422,
+  CHAT_TICKET_EXISTS: 409,
+  CONSULTATION_NOT_FOUND: 404,
+  CONSULTATIONS_NOT_ENABLED: 422,
+  CONSULTANT_NOT_FOUND: 422,
+  CONSULTANT_PROFILE_REQUIRED: 422,
+  CONSULTANT_UNAVAILABLE: 422,
+  CONSULTANT_AT_CAPACITY: 422,
+  CONSULTANT_NOT_QUALIFIED: 422,
+  CONSULTATION_ALREADY_TAKEN: 409,
+  MONITOR_NOT_FOUND: 404,
+  MONITOR_TARGET_FORBIDDEN: 422,
+  MAINTENANCE_NOT_FOUND: 404,
+  INBOUND_MAIL_NOT_FOUND: 404,
+  DATABASE_BUSY: 503,
   INTERNAL: 500,
 } as const satisfies Record<ErrorCode, number>;
 
@@ -147,6 +207,9 @@ const slaErrorCodes = {
   UNKNOWN_METRIC: 'INVALID_POLICY',
   UNKNOWN_CALENDAR: 'INVALID_CALENDAR',
   INVALID_EVENTS: 'INVALID_TRANSITION',
+  // A Sur Mesure ticket needs the contract's extended hours: no contract calendar on file.
+  CONTRACT_CALENDAR_REQUIRED: 'CONTRACT_CALENDAR_REQUIRED',
+  INVALID_TRANSITION: 'INVALID_TRANSITION',
 } as const satisfies Record<SlaErrorCode, ErrorCode>;
 
 /** A UNIQUE constraint refused a write (SQLite `SQLITE_CONSTRAINT_UNIQUE`/`_PRIMARYKEY`, PostgreSQL `23505`). */
@@ -154,6 +217,17 @@ export function isUniqueViolation(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/**
+ * The database gave up on a transaction because of other transactions, not because of this request: a deadlock or a
+ * serialization failure (PostgreSQL 40P01, 40001), a lock not granted in time (55P03), or SQLite still locked after its
+ * busy timeout. Nothing of it was written; the same request sent again succeeds.
+ */
+export function isTransientDatabaseError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  return code === '40P01' || code === '40001' || code === '55P03' || code === 'SQLITE_BUSY';
 }
 
 export function fromCoreError(error: unknown): DomainError | undefined {
@@ -247,6 +321,15 @@ export function registerErrorHandler(app: FastifyInstance): void {
       return reply
         .code(409)
         .send(errorBody('ALREADY_EXISTS', 'a concurrent request created the same record; reload and retry'));
+    }
+    if (isTransientDatabaseError(error)) {
+      request.log.warn({ err: error }, 'transaction refused by the database under contention');
+      return reply
+        .code(503)
+        .header('retry-after', '1')
+        .send(
+          errorBody('DATABASE_BUSY', 'the database was busy with other changes; nothing was saved, retry'),
+        );
     }
     request.log.error({ err: error }, 'unhandled error');
     return reply.code(500).send(errorBody('INTERNAL', 'internal error'));

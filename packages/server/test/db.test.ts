@@ -97,6 +97,9 @@ for (const dialect of DIALECTS) {
           version: 1,
           created_at: 0,
           updated_at: 0,
+          maintenance_contract: 0,
+          hourly_rate_cents: 0,
+          currency: 'EUR',
         })
         .execute();
       await db

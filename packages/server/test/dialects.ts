@@ -63,6 +63,23 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+/**
+ * Kysely's migrator looks for its tables by reading every schema of the database (`has_schema_privilege` by name for
+ * each): a schema another test file drops at that moment makes the read fail with 3F000 "schema … does not exist".
+ * Nothing was written by then; the migration is simply tried again.
+ */
+async function migrateRacingDrops(handle: DatabaseHandle): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await migrateToLatest(handle.db);
+      return;
+    } catch (error) {
+      const code = (error as { cause?: { code?: unknown } }).cause?.code;
+      if (code !== '3F000' || attempt === 3) throw error;
+    }
+  }
+}
+
 /** A fresh, migrated database: a temp SQLite file (so WAL and locking are real) or its own PostgreSQL schema. */
 export async function createTestDatabase(
   dialect: DialectName,
@@ -92,7 +109,7 @@ export async function createTestDatabase(
     await admin.end();
   }
   const handle = createDatabase({ dialect: 'postgres', url: PG_TEST_URL, schema, maxConnections: 5 });
-  if (migrate) await migrateToLatest(handle.db);
+  if (migrate) await migrateRacingDrops(handle);
   const url = new URL(PG_TEST_URL);
   url.searchParams.set('options', `-c search_path=${schema}`);
   return {

@@ -998,11 +998,13 @@ async function send(request: FuzzRequest): Promise<Answer> {
     body: request.body.text,
     signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
   });
-  return {
-    status: response.status,
-    contentType: response.headers.get('content-type') ?? '',
-    text: await response.text(),
-  };
+  const contentType = response.headers.get('content-type') ?? '';
+  // An event stream that was accepted never ends by itself: its status and type are the answer.
+  if (response.ok && contentType.startsWith('text/event-stream')) {
+    await response.body?.cancel();
+    return { status: response.status, contentType, text: '' };
+  }
+  return { status: response.status, contentType, text: await response.text() };
 }
 
 function preview(text: string | undefined, max = 240): string {

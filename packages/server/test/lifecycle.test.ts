@@ -26,7 +26,7 @@ for (const dialect of DIALECTS) {
     });
 
     describe('hosting-be: Pro P1 with the intervention clock (GTI)', () => {
-      it('runs from creation, stops at the first public agent reply, pauses nothing it should not, and closes', async () => {
+      it('runs from creation, stops when the analysis starts (with the first reply), pauses nothing it should not, and closes', async () => {
         server.clock.set(T0_MS);
         const client = await server.login('pro@acme.test');
         const agent = await server.login('agent@acme.test');
@@ -87,7 +87,8 @@ for (const dialect of DIALECTS) {
         const reply = await server.request(
           'POST',
           `/api/v1/tickets/${ticket.id}/comments`,
-          { body: 'We are on it.' },
+          // The GTI stops at « le début de son analyse », not at a reply: this reply starts the analysis.
+          { body: 'We are on it.', startAnalysis: true },
           { token: agent },
         );
         expect(reply.status).toBe(201);
@@ -116,9 +117,10 @@ for (const dialect of DIALECTS) {
           'created',
           'internal-note-added',
           'agent-replied',
+          'analysis-started',
           'status-changed',
         ]);
-        expect(staffEvents.map((e) => e['seq'])).toEqual([1, 2, 3, 4]);
+        expect(staffEvents.map((e) => e['seq'])).toEqual([1, 2, 3, 4, 5]);
 
         // Waiting on the customer, then the customer answers: back to open.
         let patched = await server.request(
@@ -251,10 +253,11 @@ for (const dialect of DIALECTS) {
     });
 
     describe('consulting-sa: P2 with first response and resolution', () => {
-      it('first response stops on the consultant reply; resolution pauses while pending and meets on resolve', async () => {
+      it('first response stops on the agent reply; resolution pauses while pending and meets on resolve', async () => {
         server.clock.set(T0_MS);
         const client = await server.login('cclient@acme.test');
-        const consultant = await server.login('consultant@acme.test');
+        // Consultants are supported, not staff: the consulting workspace's agent answers.
+        const agent = await server.login('cagent@acme.test');
         let ticket = ticketOf(
           await server.request(
             'POST',
@@ -279,7 +282,7 @@ for (const dialect of DIALECTS) {
           'POST',
           `/api/v1/tickets/${ticket.id}/comments`,
           { body: 'Looking at the mail queue.' },
-          { token: consultant },
+          { token: agent },
         );
         ticket = ticketOf(
           await server.request('GET', `/api/v1/tickets/${ticket.id}`, undefined, { token: client }),
@@ -292,7 +295,7 @@ for (const dialect of DIALECTS) {
             'PATCH',
             `/api/v1/tickets/${ticket.id}`,
             { version: ticket.version, status: 'pending-customer' },
-            { token: consultant },
+            { token: agent },
           ),
         );
         expect(clockOf(ticket, 'resolution').state).toBe('paused');
@@ -305,7 +308,7 @@ for (const dialect of DIALECTS) {
           { token: client },
         );
         ticket = ticketOf(
-          await server.request('GET', `/api/v1/tickets/${ticket.id}`, undefined, { token: consultant }),
+          await server.request('GET', `/api/v1/tickets/${ticket.id}`, undefined, { token: agent }),
         );
         expect(ticket.status).toBe('open');
         const resolution = clockOf(ticket, 'resolution');
@@ -318,7 +321,7 @@ for (const dialect of DIALECTS) {
             'PATCH',
             `/api/v1/tickets/${ticket.id}`,
             { version: ticket.version, status: 'resolved' },
-            { token: consultant },
+            { token: agent },
           ),
         );
         expect(clockOf(ticket, 'resolution').state).toBe('met');
@@ -340,6 +343,12 @@ for (const dialect of DIALECTS) {
           }),
         );
         expect(consulting.map((p) => p['id'])).toEqual(['P1', 'P2', 'P3', 'P4']);
+        // The Saudi platform's readers get the agreement's guidance in Arabic too; the hosting preset has none.
+        expect(consulting[0]).toMatchObject({
+          label: { ar: 'حرجة' },
+          description: { ar: 'توقف المنصة بالكامل أو فشل الدفع.' },
+        });
+        expect((hosting[0]?.['label'] as Record<string, unknown>)['ar']).toBeUndefined();
       });
 
       it('refuses a Start client opening by phone, naming the allowed channels', async () => {

@@ -9,6 +9,9 @@ import { ManualClock } from '../src/clock.ts';
 import type { DialectName } from '../src/db/dialect.ts';
 import { newId } from '../src/ids.ts';
 import type { Services } from '../src/services.ts';
+import type { Background } from '../src/notifications/notifications.module.ts';
+import type { InboundMailService } from '../src/mail-inbound/inbound-mail.service.ts';
+import { policyPreset } from '../src/sla/sla-clock.service.ts';
 import { createTestDatabase, type TestDatabase } from './dialects.ts';
 
 /** Monday 2 March 2026, 09:00 in Brussels, 11:00 in Riyadh: a business hour for both seeds. */
@@ -42,6 +45,10 @@ export interface TestServer {
   readonly clock: ManualClock;
   readonly app: FastifyInstance;
   readonly services: Services;
+  /** Scheduler and outbox dispatcher, not running: tests call their runOnce(). */
+  readonly background: Background;
+  /** Inbound e-mail (mail-inbound/): tests start its SMTP listener themselves. */
+  readonly inbound: InboundMailService;
   readonly testDb: TestDatabase;
   readonly fixture: Fixture;
   request(method: string, path: string, body?: unknown, options?: RequestOptions): Promise<ApiResponse>;
@@ -84,6 +91,7 @@ async function seedFixture(services: Services): Promise<Fixture> {
     plan: string,
     maintenanceContract = false,
     hourlyRateCents = 9000,
+    extendedCalendar?: string,
   ) =>
     (
       await organizations.create(admin(workspaceId), {
@@ -93,16 +101,22 @@ async function seedFixture(services: Services): Promise<Fixture> {
           maintenanceContract,
           hourlyRateCents,
           currency: workspaceId === hostingId ? 'EUR' : 'SAR',
+          extendedCalendar,
         },
       })
     ).id;
+  // A Sur Mesure contract must name its own extended hours: the preset's placeholder hours, as the contract's calendar.
+  await workspaces.putCalendar(admin(hostingId), 'sur-mesure-org-hours', {
+    name: 'Sur Mesure Org extended hours',
+    spec: policyPreset('hosting-be').calendars['sur-mesure-extended'],
+  });
   const fixture: Fixture = {
     hosting: {
       id: hostingId,
       start: await org(hostingId, 'Start Org', 'start'),
       classique: await org(hostingId, 'Classique Org', 'classique', true),
       pro: await org(hostingId, 'Pro Org', 'pro'),
-      surMesure: await org(hostingId, 'Sur Mesure Org', 'sur-mesure', true),
+      surMesure: await org(hostingId, 'Sur Mesure Org', 'sur-mesure', true, 9000, 'sur-mesure-org-hours'),
       app: await org(hostingId, 'App Shop', 'pro', false, 12000),
     },
     consulting: {
@@ -174,11 +188,12 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const testDb = await createTestDatabase(dialect);
   const clock = new ManualClock(options.startMs ?? T0_MS);
-  const { app, services } = await buildApp({
+  const { app, services, background, inbound } = await buildApp({
     database: testDb.handle,
     clock,
     bodyLimitBytes: options.bodyLimitBytes,
     authCacheMs: options.authCacheMs,
+    shutdownGraceMs: 1_000,
   });
   const fixture = await seedFixture(services);
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -218,6 +233,8 @@ export async function startTestServer(
     clock,
     app,
     services,
+    background,
+    inbound,
     testDb,
     fixture,
     request,

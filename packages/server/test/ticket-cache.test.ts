@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import type { Actor } from '../src/auth/actor.ts';
-import type * as WorkspaceCalendarsModule from '../src/workspaces/workspace-calendars.repository.ts';
+import type * as WorkspaceCalendarsModule from '../src/calendars/workspace-calendars.repository.ts';
 import { createOrganizationRepository } from '../src/organizations/organization.repository.ts';
 import { createSlaClockService, type SlaClockService } from '../src/sla/sla-clock.service.ts';
 import { createTicketRepository, type TicketRepository } from '../src/tickets/ticket.repository.ts';
 import { createTicketService } from '../src/tickets/ticket.service.ts';
+import { createTicketChange } from '../src/tickets/ticket-change.ts';
 import { describeDialect, DIALECTS } from './dialects.ts';
 import {
   hostingAgentActor,
@@ -22,7 +23,7 @@ const calendarsRead = vi.hoisted(() => ({
   gate: Promise.resolve(),
 }));
 
-vi.mock('../src/workspaces/workspace-calendars.repository.ts', async (importOriginal) => {
+vi.mock('../src/calendars/workspace-calendars.repository.ts', async (importOriginal) => {
   const original = await importOriginal<typeof WorkspaceCalendarsModule>();
   return {
     ...original,
@@ -76,11 +77,12 @@ for (const dialect of DIALECTS) {
           return (repository[method] as (...a: unknown[]) => unknown)(...args);
         },
       };
+      const sla = createSlaClockService({ db });
       const service = createTicketService({
-        db,
         tickets: held,
         organizations: createOrganizationRepository(db),
-        sla: createSlaClockService({ db }),
+        sla,
+        change: createTicketChange({ db, sla }),
         clock: server.clock,
       });
       return {
@@ -163,21 +165,18 @@ for (const dialect of DIALECTS) {
       expect(ticketOf(await read()).sla.find((c) => c.metric === metric)?.state).toBe('breached');
     });
 
-    it('a no-change PATCH whose ticket changed between its reads is 409, not "no change"', async () => {
+    it('a no-change PATCH sent with a stale version is 409, not "no change"', async () => {
       const ticket = await open('tags');
-      const { service, arm } = serviceWithGate('tagsFor');
-      const gate = arm();
-      // Reads the row at version 1, then waits before reading its clocks and tags…
-      const updating = service
+      const { service } = serviceWithGate('tagsFor');
+      // Another request sets the tags (version 2)…
+      const tagged = ticketOf(await patch(ticket.id, ticket.version, { tags: ['dns'] }));
+      // …then a PATCH read at version 1 asks for the very same tags: the write path checks the version under the
+      // row lock before deciding whether anything changes, so the caller learns its version is stale.
+      const outcome = await service
         .update(actor, ticket.id, ticket.version, { tags: ['dns'] })
         .then(() => 'applied')
         .catch((error: { code?: string }) => error.code);
-      await gate.held;
-      // …while another request sets those very tags (version 2).
-      const tagged = ticketOf(await patch(ticket.id, ticket.version, { tags: ['dns'] }));
-      gate.release();
-      // Version 1 read with version 2's tags is not "no change": the caller's version is stale.
-      expect(await updating).toBe('VERSION_CONFLICT');
+      expect(outcome).toBe('VERSION_CONFLICT');
       const current = await service.get(actor, ticket.id);
       expect(current.version).toBe(tagged.version);
       expect(current.tags).toEqual(['dns']);
@@ -244,10 +243,10 @@ for (const dialect of DIALECTS) {
         },
       };
       const service = createTicketService({
-        db,
         tickets: createTicketRepository(db),
         organizations: createOrganizationRepository(db),
         sla,
+        change: createTicketChange({ db, sla }),
         clock: server.clock,
       });
       let release = (): void => undefined;
@@ -288,7 +287,7 @@ for (const dialect of DIALECTS) {
       }) as const;
 
     it('two edits of a calendar within one millisecond are two stored states, as a context check sees them', async () => {
-      const { readCalendarsStamp } = await import('../src/workspaces/workspace-calendars.repository.ts');
+      const { readCalendarsStamp } = await import('../src/calendars/workspace-calendars.repository.ts');
       const workspaceId = actor.workspaceId;
       const db = server.services.db;
       const nowMs = server.clock.nowMs();

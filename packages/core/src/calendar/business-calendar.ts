@@ -13,6 +13,7 @@ import {
   dateToEpochDay,
   formatEpochDay,
   formatInstant,
+  formatInstantWith,
   localEpochDay,
   parseLocalDate,
   wallToInstant,
@@ -365,6 +366,6 @@ export function compileCalendar(spec: CalendarSpec): BusinessCalendar {
     openIntervals,
     closedDays,
     localDate: (atMs) => formatEpochDay(localEpochDay(offsetAt, atMs)),
-    formatIso: (atMs) => formatInstant(atMs, timeZone),
+    formatIso: (atMs) => formatInstantWith(offsetAt, atMs),
   };
 }

@@ -48,8 +48,24 @@ const PRESET_INPUTS = {
 export type CalendarPresetId = keyof typeof PRESET_INPUTS;
 export const CALENDAR_PRESET_IDS = Object.keys(PRESET_INPUTS) as CalendarPresetId[];
 
-export const CALENDAR_PRESETS: Readonly<Record<CalendarPresetId, CalendarSpec>> = Object.fromEntries(
-  CALENDAR_PRESET_IDS.map((id) => [id, parseCalendarSpec(PRESET_INPUTS[id])]),
+const parsed = new Map<CalendarPresetId, CalendarSpec>();
+
+function presetSpec(id: CalendarPresetId): CalendarSpec {
+  let spec = parsed.get(id);
+  if (!spec) {
+    spec = parseCalendarSpec(PRESET_INPUTS[id]);
+    parsed.set(id, spec);
+  }
+  return spec;
+}
+
+/**
+ * Each preset is validated the first time it is read, not when the module loads: a command that answers on one
+ * preset (`accord calendar due --calendar be-business`) does not pay for checking the others' zones and holidays.
+ */
+export const CALENDAR_PRESETS: Readonly<Record<CalendarPresetId, CalendarSpec>> = Object.defineProperties(
+  {},
+  Object.fromEntries(CALENDAR_PRESET_IDS.map((id) => [id, { enumerable: true, get: () => presetSpec(id) }])),
 ) as Record<CalendarPresetId, CalendarSpec>;
 
 export function isCalendarPresetId(id: string): id is CalendarPresetId {

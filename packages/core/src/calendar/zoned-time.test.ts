@@ -67,6 +67,7 @@ describe('zoneOffset (tabulated per span) agrees with the zone asked directly', 
     'Africa/Casablanca', // leaves summer time during Ramadan: two extra transitions a month apart
     'Asia/Tehran', // dropped summer time in 2022
     'Pacific/Apia', // skipped 30 December 2011
+    'Africa/Monrovia', // -00:44:30 until 1972: an offset in seconds, read from the wall time
   ];
   const YEAR_MS = 365.25 * 86_400_000;
   const FROM_MS = Date.UTC(1971, 0, 1);

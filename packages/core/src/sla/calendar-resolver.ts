@@ -41,3 +41,34 @@ export function effectiveCalendarId(
     ? overrides[calendarId]!
     : calendarId;
 }
+
+/** Whether a calendar key is a slot each contract fills (`contractCalendars`) and no override fills it here. */
+export function isUnfilledContractCalendar(
+  policy: Pick<SlaPolicy, 'contractCalendars'>,
+  calendarId: string,
+  overrides: Readonly<Record<string, string>> | undefined,
+): boolean {
+  return (
+    policy.contractCalendars.includes(calendarId) &&
+    !(overrides !== undefined && Object.hasOwn(overrides, calendarId))
+  );
+}
+
+/**
+ * The calendar a policy rule counts on, for a given contract. A contract slot without an override fails rather than
+ * falling back to whatever the policy wrote there: "Les horaires étendus sont définis spécifiquement dans le contrat
+ * particulier" (hosting-be §3), so no placeholder may decide a deadline.
+ */
+export function contractCalendarId(
+  policy: Pick<SlaPolicy, 'id' | 'contractCalendars'>,
+  calendarId: string,
+  overrides: Readonly<Record<string, string>> | undefined,
+): string {
+  if (isUnfilledContractCalendar(policy, calendarId, overrides)) {
+    throw new SlaError(
+      'CONTRACT_CALENDAR_REQUIRED',
+      `calendar '${calendarId}' of policy ${policy.id} is set by each contract: give the contract's calendar (calendarOverrides['${calendarId}'], CLI --calendar)`,
+    );
+  }
+  return effectiveCalendarId(calendarId, overrides);
+}

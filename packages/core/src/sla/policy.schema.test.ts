@@ -104,7 +104,27 @@ describe('parseSlaPolicy refuses a bad policy, naming the field', () => {
     {
       name: 'two rules for one case',
       change: (j: Record<string, unknown>) => (j.targets as unknown[]).push((j.targets as unknown[])[0]),
-      message: 'targets[7]: plan start, priority P1, metric intervention is already set by targets[0]',
+      message:
+        'targets[14]: plan start, priority P1, metric intervention, category hosting without a maintenance contract is already set by targets[0]',
+    },
+    {
+      name: 'a category × maintenance-contract case left uncovered',
+      change: (j: Record<string, unknown>) =>
+        (j.targets = (j.targets as Array<Record<string, unknown>>).filter(
+          (t) => !(t.metric === 'intervention' && t.maintenanceContract === false),
+        )),
+      message:
+        'targets: no rule for plan start, priority P1, metric intervention, category application without a maintenance contract',
+    },
+    {
+      name: 'a pause status that stops the clocks, for one metric',
+      change: (j: Record<string, unknown>) => (j.metricPauseStatuses = { resolution: ['closed'] }),
+      message: "metricPauseStatuses.resolution: 'closed' stops the clocks",
+    },
+    {
+      name: 'per-metric pause statuses for a metric the policy does not measure',
+      change: (j: Record<string, unknown>) => (j.metricPauseStatuses = { firstResponse: [] }),
+      message: "metricPauseStatuses.firstResponse: metric 'firstResponse' is not listed in metrics",
     },
     {
       name: 'an unknown calendar',

@@ -5,7 +5,11 @@ export type SlaErrorCode =
   | 'UNKNOWN_PRIORITY'
   | 'UNKNOWN_METRIC'
   | 'UNKNOWN_CALENDAR'
-  | 'INVALID_EVENTS';
+  | 'INVALID_EVENTS'
+  /** A rule names a calendar slot each contract must fill (Sur Mesure's extended hours) and none was given. */
+  | 'CONTRACT_CALENDAR_REQUIRED'
+  /** A status change the ticket workflow does not allow. */
+  | 'INVALID_TRANSITION';
 
 /** Every failure of the SLA core: a stable code for programs, a message that names the bad field for people. */
 export class SlaError extends Error {

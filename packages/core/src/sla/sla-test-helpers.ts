@@ -1,6 +1,8 @@
+import { compileCalendar } from '../calendar/business-calendar.ts';
+import { parseCalendarSpec } from '../calendar/calendar-spec.ts';
 import { parseInstant } from '../calendar/zoned-time.ts';
 import { policyCalendarResolver } from './calendar-resolver.ts';
-import { computeClocks, type SlaClock } from './clock.ts';
+import { computeClocks, type SlaClock } from './clock/index.ts';
 import { getPolicyPreset } from './policy-presets.ts';
 import type { SlaPolicy } from './policy.schema.ts';
 import type { ChannelId, MetricId, PriorityId, TicketCategory, TicketEvent } from './ticket-event.ts';
@@ -24,6 +26,32 @@ export function created(
   };
 }
 
+const EXTENDED_DAY: Array<[string, string]> = [['07:00', '22:00']];
+
+/** A Sur Mesure contract's extended hours, as a test contract sets them: Mon–Sat 07:00–22:00 Brussels, 15 h days. */
+export const TEST_CONTRACT_CALENDAR = compileCalendar(
+  parseCalendarSpec({
+    name: 'Test contract: extended hours',
+    timeZone: 'Europe/Brussels',
+    week: {
+      mon: EXTENDED_DAY,
+      tue: EXTENDED_DAY,
+      wed: EXTENDED_DAY,
+      thu: EXTENDED_DAY,
+      fri: EXTENDED_DAY,
+      sat: EXTENDED_DAY,
+    },
+    holidays: [{ country: 'BE' }],
+    businessDay: 'PT15H',
+  }),
+);
+/** The override a Sur Mesure test contract passes. */
+export const TEST_CONTRACT_OVERRIDES = { 'sur-mesure-extended': 'test-contract-extended' } as const;
+
+/** The policy's calendars and presets, plus the test contract's `test-contract-extended`. */
+export const testCalendars = (policy: SlaPolicy) =>
+  policyCalendarResolver(policy, { 'test-contract-extended': TEST_CONTRACT_CALENDAR });
+
 export function clocksAt(
   policy: SlaPolicy | string,
   events: readonly TicketEvent[],
@@ -39,7 +67,9 @@ export function clocksAt(
     policy: p,
     events,
     nowMs: typeof nowIso === 'number' ? nowIso : at(nowIso),
-    calendars: policyCalendarResolver(p),
+    calendars: testCalendars(p),
+    // Sur Mesure's extended hours come from the contract: tests run under the test contract unless they say otherwise.
+    calendarOverrides: TEST_CONTRACT_OVERRIDES,
     ...options,
   });
 }

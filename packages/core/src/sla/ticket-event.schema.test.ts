@@ -31,6 +31,22 @@ describe('parseTicketEventsJson', () => {
     ]);
   });
 
+  it('reads a category change, and refuses an unknown category', () => {
+    const events = parseTicketEventsJson(
+      [{ type: 'category-changed', at: '2026-03-16T09:00:00Z', category: 'application' }],
+      'UTC',
+    );
+    expect(events).toEqual([
+      { type: 'category-changed', atMs: at('2026-03-16T09:00:00Z'), category: 'application' },
+    ]);
+    expect(() =>
+      parseTicketEventsJson(
+        [{ type: 'category-changed', at: '2026-03-16T09:00:00Z', category: 'design' }],
+        'UTC',
+      ),
+    ).toThrow('events[0].category');
+  });
+
   it.each([
     { input: { type: 'created' }, message: 'events: ' },
     { input: [{ type: 'agent-replied', at: '2026-03-16T09:00:00Z', who: 'bob' }], message: 'events[0]' },

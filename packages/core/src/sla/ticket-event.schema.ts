@@ -27,6 +27,7 @@ export const ticketEventJsonSchema = z.discriminatedUnion('type', [
     .strict(),
   z.object({ type: z.literal('priority-changed'), at, priority: z.enum(PRIORITY_IDS) }).strict(),
   z.object({ type: z.literal('plan-changed'), at, plan: z.string().min(1) }).strict(),
+  z.object({ type: z.literal('category-changed'), at, category: z.enum(TICKET_CATEGORIES) }).strict(),
   z.object({ type: z.literal('status-changed'), at, status: z.enum(TICKET_STATUSES) }).strict(),
   z.object({ type: z.literal('agent-replied'), at }).strict(),
   z.object({ type: z.literal('analysis-started'), at }).strict(),

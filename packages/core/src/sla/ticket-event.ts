@@ -8,7 +8,16 @@ export type PriorityId = (typeof PRIORITY_IDS)[number];
 export const METRIC_IDS = ['firstResponse', 'intervention', 'resolution', 'nextResponse'] as const;
 export type MetricId = (typeof METRIC_IDS)[number];
 
-export const CHANNEL_IDS = ['ticket', 'email', 'phone', 'direct-line', 'chat', 'chatbot'] as const;
+/** `monitoring`: a ticket Accord opens itself when a monitor confirms an outage (server availability module). */
+export const CHANNEL_IDS = [
+  'ticket',
+  'email',
+  'phone',
+  'direct-line',
+  'chat',
+  'chatbot',
+  'monitoring',
+] as const;
 export type ChannelId = (typeof CHANNEL_IDS)[number];
 
 export const TICKET_STATUSES = ['new', 'open', 'pending-customer', 'resolved', 'closed'] as const;
@@ -28,10 +37,12 @@ export type TicketEvent =
     }
   | { readonly type: 'priority-changed'; readonly atMs: number; readonly priority: PriorityId }
   | { readonly type: 'plan-changed'; readonly atMs: number; readonly plan: string }
+  /** The ticket was re-filed (hosting ↔ application): targets follow the category in force, like a priority change. */
+  | { readonly type: 'category-changed'; readonly atMs: number; readonly category: TicketCategory }
   | { readonly type: 'status-changed'; readonly atMs: number; readonly status: TicketStatus }
   /** A public reply by an agent. Internal notes and automatic acknowledgements are not events of this type. */
   | { readonly type: 'agent-replied'; readonly atMs: number }
-  /** An explicit "analysis started" by a qualified agent: stops the intervention clock (GTI). */
+  /** An explicit "analysis started" by a qualified agent: the only event that stops the intervention clock (GTI). */
   | { readonly type: 'analysis-started'; readonly atMs: number }
   | { readonly type: 'customer-replied'; readonly atMs: number };
 

@@ -25,11 +25,15 @@ export interface Actor {
   readonly sessionId: string;
   readonly workspaceId: string;
   readonly role: Role;
-  /** Set for clients: the only organization they can see. */
+  /** Set for clients (the only organization they can see) and for consultants (the one their tickets belong to). */
   readonly organizationId: string | null;
 }
 
-export const STAFF_ROLES: readonly Role[] = ['admin', 'agent', 'consultant'];
+/**
+ * The desk's own people. Consultants are not staff: the platform supports them ("Fournir une assistance technique aux
+ * clients et aux consultants"), so they open tickets and see only the ones they requested, like a client does.
+ */
+export const STAFF_ROLES: readonly Role[] = ['admin', 'agent'];
 
 export function isStaff(actor: Actor): boolean {
   return STAFF_ROLES.includes(actor.role);

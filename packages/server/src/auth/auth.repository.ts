@@ -17,16 +17,69 @@ export function createAuthRepository(db: Db) {
     findUserByEmail: (email: string) =>
       db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst(),
 
-    countFailedAttempts: async (opts: { email?: string; ip?: string; sinceMs: number }): Promise<number> => {
+    /** Failures of one (email, address) pair since `sinceMs`, besides the attempt being judged, and the last one. */
+    pairFailures: async (opts: {
+      email: string;
+      ip: string;
+      sinceMs: number;
+      besidesId: string;
+    }): Promise<{ count: number; lastAtMs: number | null }> => {
       const row = await db
         .selectFrom('login_attempts')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('success', '=', 0)
+        .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('at').as('last')])
+        .where('email', '=', opts.email)
+        .where('ip', '=', opts.ip)
         .where('at', '>=', opts.sinceMs)
-        .$if(opts.email !== undefined, (qb) => qb.where('email', '=', opts.email ?? ''))
-        .$if(opts.ip !== undefined, (qb) => qb.where('ip', '=', opts.ip ?? ''))
+        .where('success', '=', 0)
+        .where('id', '!=', opts.besidesId)
         .executeTakeFirstOrThrow();
-      return Number(row.n);
+      return { count: Number(row.n), lastAtMs: row.last === null ? null : Number(row.last) };
+    },
+
+    /** Failures from one address since `sinceMs`, across emails, and the oldest of them. */
+    addressFailures: async (opts: {
+      ip: string;
+      sinceMs: number;
+    }): Promise<{ count: number; oldestAtMs: number | null }> => {
+      const row = await db
+        .selectFrom('login_attempts')
+        .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('at').as('oldest')])
+        .where('ip', '=', opts.ip)
+        .where('at', '>=', opts.sinceMs)
+        .where('success', '=', 0)
+        .executeTakeFirstOrThrow();
+      return { count: Number(row.n), oldestAtMs: row.oldest === null ? null : Number(row.oldest) };
+    },
+
+    /** The owner got in from this address: their earlier typos there no longer slow them down. */
+    clearPairFailures: async (opts: { email: string; ip: string }): Promise<void> => {
+      await db
+        .deleteFrom('login_attempts')
+        .where('email', '=', opts.email)
+        .where('ip', '=', opts.ip)
+        .where('success', '=', 0)
+        .execute();
+    },
+
+    /** A membership that is not disabled (active, or an invitation its holder can still take up). */
+    hasUsableMembership: async (userId: string): Promise<boolean> =>
+      (await db
+        .selectFrom('memberships')
+        .select('workspace_id')
+        .where('user_id', '=', userId)
+        .where('disabled_at', 'is', null)
+        .executeTakeFirst()) !== undefined,
+
+    /** Joins the workspaces that made this account (pending until its first sign-in); how many it joined. */
+    acceptSignInInvitations: async (userId: string): Promise<number> => {
+      const result = await db
+        .updateTable('memberships')
+        .set({ invitation: null, invited_name: null })
+        .where('user_id', '=', userId)
+        .where('invitation', '=', 'sign-in')
+        .where('disabled_at', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
     },
 
     recordAttempt: async (attempt: {
@@ -125,6 +178,7 @@ export function createAuthRepository(db: Db) {
               'memberships.role as role',
               'memberships.organization_id as organizationId',
               'memberships.disabled_at as membershipDisabledAt',
+              'memberships.invitation as invitation',
             ])
             .where('sessions.token_hash', '=', p<string>('tokenHash'))
             .orderBy('workspaces.slug'),
@@ -136,12 +190,13 @@ export function createAuthRepository(db: Db) {
       return {
         session: { sessionId, userId, email, name, expiresAt, revokedAt, disabledAt },
         memberships: rows.flatMap((r) =>
-          // A membership disabled by its workspace's admin is as good as none.
+          // A membership disabled by its workspace's admin, or not yet joined, is as good as none.
           r.workspaceId === null ||
           r.workspaceSlug === null ||
           r.workspaceName === null ||
           r.role === null ||
-          r.membershipDisabledAt !== null
+          r.membershipDisabledAt !== null ||
+          r.invitation !== null
             ? []
             : [
                 {
@@ -169,6 +224,7 @@ export function createAuthRepository(db: Db) {
         ])
         .where('memberships.user_id', '=', userId)
         .where('memberships.disabled_at', 'is', null)
+        .where('memberships.invitation', 'is', null)
         .orderBy('workspaces.slug')
         .execute() as Promise<
         {

@@ -8,16 +8,41 @@ import type { AuthRepository } from './auth.repository.ts';
 import { createIdentityCache, type IdentityCache } from './identity-cache.ts';
 import { UNKNOWN_USER_HASH, verifyPassword } from './password.ts';
 
+const SECOND_MS = 1000;
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 export const SESSION_TTL_MS = 30 * DAY_MS;
+
 /**
- * Failed logins tolerated within the window. The tight limit is per (email, client address): a guesser is throttled
- * while the account's owner, signing in from elsewhere, is not locked out by someone else's wrong passwords. Per
- * address across emails stops one client from spraying many accounts; the loose per-email ceiling across all
- * addresses only slows guessing spread over many addresses (reaching it does lock the account for the window).
+ * Sign-in throttling. No account is ever locked: a failure counts against the (account, client address) pair that
+ * made it, so someone guessing from elsewhere never keeps the owner out. A pair gets `freeFailures` failures within
+ * the window; after that each attempt from it waits `baseDelayMs`, doubled per further failure, up to `maxDelayMs`
+ * (answered 429 with Retry-After). One address gets `perIp` failures within the window across all accounts, against
+ * spraying many accounts from one place. Rows older than the window are purged.
  */
-export const LOGIN_LIMITS = { windowMs: 15 * MINUTE_MS, perEmailAndIp: 5, perIp: 50, perEmail: 100 } as const;
+export const LOGIN_LIMITS = {
+  windowMs: 60 * MINUTE_MS,
+  freeFailures: 5,
+  baseDelayMs: SECOND_MS,
+  maxDelayMs: 15 * MINUTE_MS,
+  perIp: 50,
+} as const;
+
+/** How long a pair that has already failed `failures` times waits before its next attempt. */
+export function loginDelayMs(failures: number): number {
+  const extra = failures - LOGIN_LIMITS.freeFailures;
+  if (extra < 0) return 0;
+  return Math.min(LOGIN_LIMITS.maxDelayMs, LOGIN_LIMITS.baseDelayMs * 2 ** Math.min(extra, 30));
+}
+
+function tooManyAttempts(retryAtMs: number, nowMs: number): DomainError {
+  const retryAfterSeconds = Math.max(1, Math.ceil((retryAtMs - nowMs) / SECOND_MS));
+  return new DomainError(
+    'TOO_MANY_ATTEMPTS',
+    `too many failed sign-in attempts from this address; try again in ${retryAfterSeconds} s`,
+    { retryAfterSeconds },
+  );
+}
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -39,41 +64,45 @@ export interface AuthServiceDeps {
 
 export function createAuthService({ auth, clock, identities = createIdentityCache(0) }: AuthServiceDeps) {
   return {
-    /** Rate-limited in the database so the limit holds across server instances. */
+    /** Throttled in the database (LOGIN_LIMITS) so the limits hold across server instances. */
     async login(input: { email: string; password: string; ip: string }) {
       const email = input.email.trim().toLowerCase();
       const ip = rateLimitKeyOf(input.ip);
       const nowMs = clock.nowMs();
       const sinceMs = nowMs - LOGIN_LIMITS.windowMs;
       // Count-then-verify lets parallel guesses all pass the check during the slow hash: the attempt is recorded
-      // as failed first and counted with the others, so no limit is ever exceeded by verified guesses per window.
+      // as failed first and counted with the others, so parallel guesses see each other and none skips the wait.
       const attemptId = newId();
       await auth.recordAttempt({ id: attemptId, email, ip, success: false, atMs: nowMs });
-      const [byEmailAndIp, byIp, byEmail] = await Promise.all([
-        auth.countFailedAttempts({ email, ip, sinceMs }),
-        auth.countFailedAttempts({ ip, sinceMs }),
-        auth.countFailedAttempts({ email, sinceMs }),
+      const [pair, byIp] = await Promise.all([
+        auth.pairFailures({ email, ip, sinceMs, besidesId: attemptId }),
+        auth.addressFailures({ ip, sinceMs }),
       ]);
-      if (
-        byEmailAndIp > LOGIN_LIMITS.perEmailAndIp ||
-        byIp > LOGIN_LIMITS.perIp ||
-        byEmail > LOGIN_LIMITS.perEmail
-      ) {
-        // A refused attempt was never verified: it does not extend the lockout.
+      const pairRetryAtMs = pair.lastAtMs === null ? nowMs : pair.lastAtMs + loginDelayMs(pair.count);
+      const ipRetryAtMs =
+        byIp.count > LOGIN_LIMITS.perIp && byIp.oldestAtMs !== null
+          ? byIp.oldestAtMs + LOGIN_LIMITS.windowMs
+          : nowMs;
+      if (pairRetryAtMs > nowMs || ipRetryAtMs > nowMs) {
+        // A refused attempt was never verified: it does not lengthen the wait.
         await auth.deleteAttempt(attemptId);
-        throw new DomainError(
-          'TOO_MANY_ATTEMPTS',
-          'too many failed sign-in attempts; try again in 15 minutes',
-        );
+        throw tooManyAttempts(Math.max(pairRetryAtMs, ipRetryAtMs), nowMs);
       }
       // The table holds only what a window can count: a sign-in that goes on to the (slow) password hash clears the
       // rest, through the index on `at`. A refused attempt does not: it costs a guesser nothing to send.
       await auth.purgeAttemptsBefore(sinceMs);
       const user = await auth.findUserByEmail(email);
-      const ok = await verifyPassword(input.password, user?.password_hash ?? UNKNOWN_USER_HASH);
-      const success = ok && user !== undefined && user.disabled_at === null;
+      const [ok, usable] = await Promise.all([
+        verifyPassword(input.password, user?.password_hash ?? UNKNOWN_USER_HASH),
+        user === undefined ? false : auth.hasUsableMembership(user.id),
+      ]);
+      // No workspace left (every membership disabled) answers like a wrong password: nothing tells which it was.
+      const success = ok && usable && user !== undefined && user.disabled_at === null;
       if (!success || !user) throw new DomainError('INVALID_CREDENTIALS', 'wrong email or password');
       await auth.markAttemptSucceeded(attemptId);
+      await auth.clearPairFailures({ email, ip });
+      // A new account made by an admin joins its workspace at its first sign-in (see user.service.ts `create`).
+      if ((await auth.acceptSignInInvitations(user.id)) > 0) identities.forgetAll();
       const token = newToken('acs');
       const expiresAtMs = nowMs + SESSION_TTL_MS;
       const sessionId = newId();
@@ -143,6 +172,9 @@ export function createAuthService({ auth, clock, identities = createIdentityCach
     },
 
     async createApiToken(identity: Identity, input: { name: string; expiresInDays?: number | undefined }) {
+      // A token of an account no workspace lets in would only wait for a membership to come back.
+      if (identity.memberships.length === 0)
+        throw new DomainError('FORBIDDEN', 'this account belongs to no workspace');
       const nowMs = clock.nowMs();
       const token = newToken('act');
       const id = newId();

@@ -23,8 +23,8 @@ export const MAX_AUTH_CACHE_MS = 60_000;
 export const DEFAULT_AUTH_CACHE_MS = 1_000;
 
 /**
- * Every API request resolved its token with a four-table join (~20 µs on SQLite, a round trip on PostgreSQL), about a
- * fifth of a small request. Within `ttlMs` of monotonic time a token is answered from memory instead. Changes made
+ * Every API request resolved its token with a four-table join (a round trip on PostgreSQL), a sizeable share of a
+ * small request. Within `ttlMs` of monotonic time a token is answered from memory instead. Changes made
  * through this process clear the cache at once; a token revoked, an account disabled or a role changed through
  * *another* instance is honoured here within `ttlMs` at most. The session's own expiry is checked on every request
  * against the domain clock, so an expired session never passes.

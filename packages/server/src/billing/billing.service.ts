@@ -6,13 +6,16 @@ import type { QuoteTable, TimeEntryTable } from '../db/schema.ts';
 import { DomainError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { OrganizationRepository } from '../organizations/organization.repository.ts';
-import { createTicketRepository } from '../tickets/ticket.repository.ts';
+import type { TicketRepository, TicketRow } from '../tickets/ticket.repository.ts';
+import type { TicketChange } from '../tickets/ticket-change.ts';
+import { createBillingRepository } from './billing.repository.ts';
 import type { TicketService } from '../tickets/ticket.service.ts';
 
 export interface BillingServiceDeps {
   readonly db: Db;
   readonly organizations: OrganizationRepository;
   readonly tickets: TicketService;
+  readonly change: TicketChange;
   readonly clock: Clock;
 }
 
@@ -70,44 +73,90 @@ function quoteDto(r: QuoteRow) {
   };
 }
 
-function csvField(value: string | number): string {
+export function csvField(value: string | number): string {
   const text = String(value);
-  // Quote always; a leading =,+,-,@ would run as a formula in a spreadsheet.
-  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
+  // Quote always; a leading =,+,-,@ would run as a formula in a spreadsheet, and so would one after a leading TAB or
+  // CR (spreadsheets drop them, OWASP "CSV injection").
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
   return `"${safe.replaceAll('"', '""')}"`;
 }
 
+/** Billing changes are part of the ticket's record: a closed ticket keeps the terms it was closed with. */
+function refuseClosed(ticket: TicketRow): void {
+  if (ticket.status === 'closed')
+    throw new DomainError('INVALID_TRANSITION', 'this ticket is closed; its billing is final');
+}
+
+/**
+ * One way to bill out-of-scope work, never both: a client who accepted a quote pays the quote, one who chose
+ * time-and-materials pays the time ("sur devis ou facturée en régie").
+ */
+async function refuseOtherMode(
+  repo: TicketRepository,
+  ticket: TicketRow,
+  wanted: 'quote' | 'time-and-materials',
+): Promise<void> {
+  if (wanted === 'quote' && ticket.billing_mode === 'time-and-materials')
+    throw new DomainError(
+      'BILLING_DECIDED',
+      'the client chose time-and-materials for this ticket; a quote no longer applies',
+    );
+  if (wanted === 'time-and-materials' && (await repo.hasAcceptedQuote(ticket.id)))
+    throw new DomainError(
+      'BILLING_DECIDED',
+      'the client accepted a quote for this ticket; it is billed by that quote',
+    );
+}
+
 /** Out-of-scope work (application tickets without a maintenance contract): quotes, or time at the contract's rate. */
-export function createBillingService({ db, organizations, tickets, clock }: BillingServiceDeps) {
-  /** The change and its history event commit together, or neither does. */
+export function createBillingService({ db, organizations, tickets, change, clock }: BillingServiceDeps) {
+  const billing = createBillingRepository(db);
+  /**
+   * The change and its history event commit together through the ticket write path, or neither does. `check` runs
+   * on the locked row first; `write` returns the result.
+   */
   async function changeWithEvent<T>(
-    ticket: { id: string; workspace_id: string },
+    ticket: TicketRow,
     event: { type: string; payload: Record<string, unknown> },
     actorId: string,
     atMs: number,
-    change: (trx: Db) => Promise<T>,
+    steps: {
+      check?: (current: TicketRow, repo: TicketRepository) => Promise<void> | void;
+      set?: { billing_mode: string };
+      write: (trx: Db) => Promise<T>;
+    },
   ): Promise<T> {
-    return db.transaction().execute(async (trx) => {
-      const result = await change(trx);
-      await trx
-        .updateTable('tickets')
-        .set({ updated_at: atMs, version: (eb) => eb('version', '+', 1) })
-        .where('id', '=', ticket.id)
-        .execute();
-      const repo = createTicketRepository(trx);
-      await repo.appendEvents(ticket, [event], actorId, atMs);
-      // Clients hear of quotes and billing changes: the message is queued with the event it announces.
-      if (event.type !== 'time-logged') {
-        await repo.enqueueOutbox({
-          workspaceId: ticket.workspace_id,
-          idempotencyKey: `${event.type}:${ticket.id}:${newId()}`,
-          topic: `ticket.${event.type}`,
-          payload: { ticketId: ticket.id, ...event.payload },
-          atMs,
-        });
-      }
-      return result;
+    let result: T | undefined;
+    await change.apply({
+      ticket,
+      actorId,
+      nowMs: atMs,
+      decide: async (current, { repo }) => {
+        refuseClosed(current);
+        await steps.check?.(current, repo);
+        return {
+          ...(steps.set === undefined ? {} : { set: steps.set }),
+          events: [event],
+          affectsClocks: false,
+          write: async (trx) => {
+            result = await steps.write(trx);
+          },
+          // Clients hear of quotes and billing changes: the message is queued with the event it announces.
+          outbox:
+            event.type === 'time-logged'
+              ? []
+              : [
+                  {
+                    topic: `ticket.${event.type}`,
+                    idempotencyKey: `${event.type}:${ticket.id}:${newId()}`,
+                    payload: { ticketId: ticket.id, ...event.payload },
+                  },
+                ],
+          result: null,
+        };
+      },
     });
+    return result as T;
   }
 
   async function listEntries(
@@ -119,19 +168,13 @@ export function createBillingService({ db, organizations, tickets, clock }: Bill
       to?: string | undefined;
     },
   ) {
-    const organizationId = actor.role === 'client' ? (actor.organizationId ?? '') : filter.organizationId;
-    return db
-      .selectFrom('time_entries')
-      .selectAll()
-      .where('workspace_id', '=', actor.workspaceId)
-      .$if(organizationId !== undefined, (qb) => qb.where('organization_id', '=', organizationId ?? ''))
-      .$if(actor.role === 'client', (qb) => qb.where('billable', '=', 1))
-      .$if(filter.ticketId !== undefined, (qb) => qb.where('ticket_id', '=', filter.ticketId ?? ''))
-      .$if(filter.from !== undefined, (qb) => qb.where('work_date', '>=', filter.from ?? ''))
-      .$if(filter.to !== undefined, (qb) => qb.where('work_date', '<=', filter.to ?? ''))
-      .orderBy('work_date')
-      .orderBy('created_at')
-      .execute();
+    const client = actor.role === 'client';
+    return billing.timeEntries({
+      ...filter,
+      workspaceId: actor.workspaceId,
+      organizationId: client ? (actor.organizationId ?? '') : filter.organizationId,
+      billableOnly: client,
+    });
   }
 
   return {
@@ -143,29 +186,8 @@ export function createBillingService({ db, organizations, tickets, clock }: Bill
       requireRole(actor, STAFF_ROLES, 'log time');
       const ticket = await tickets.visibleTicket(actor, ticketId);
       const billable = input.billable ?? ticket.billing_mode !== 'none';
-      if (billable && ticket.billing_mode === 'none') {
-        throw new DomainError(
-          'NOT_BILLABLE',
-          'this ticket is covered by the agreement or a maintenance contract; log the time as non-billable',
-        );
-      }
-      if (
-        billable &&
-        ticket.billing_mode === 'quote' &&
-        !(await db
-          .selectFrom('quotes')
-          .select('id')
-          .where('ticket_id', '=', ticket.id)
-          .where('status', '=', 'accepted')
-          .executeTakeFirst())
-      ) {
-        throw new DomainError(
-          'QUOTE_REQUIRED',
-          'billable work on this ticket needs a quote accepted by the client, or the client must choose time-and-materials',
-        );
-      }
-      const contract = await organizations.currentContract(actor.workspaceId, ticket.organization_id);
       const nowMs = clock.nowMs();
+      // The rate and currency pinned on the ticket when it opened: a later contract does not reprice open work.
       const row = {
         id: newId(),
         workspace_id: actor.workspaceId,
@@ -176,8 +198,8 @@ export function createBillingService({ db, organizations, tickets, clock }: Bill
         minutes: input.minutes,
         note: input.note,
         billable: billable ? 1 : 0,
-        rate_cents: contract?.hourly_rate_cents ?? 0,
-        currency: contract?.currency ?? 'EUR',
+        rate_cents: ticket.hourly_rate_cents,
+        currency: ticket.currency,
         created_at: nowMs,
       };
       await changeWithEvent(
@@ -185,7 +207,23 @@ export function createBillingService({ db, organizations, tickets, clock }: Bill
         { type: 'time-logged', payload: { timeEntryId: row.id, minutes: row.minutes } },
         actor.userId,
         nowMs,
-        (trx) => trx.insertInto('time_entries').values(row).execute(),
+        {
+          // Decided from the locked row: a billing mode chosen, or a close, committed since the read counts.
+          check: async (current, repo) => {
+            if (!billable) return;
+            if (current.billing_mode === 'none')
+              throw new DomainError(
+                'NOT_BILLABLE',
+                'this ticket is covered by the agreement or a maintenance contract; log the time as non-billable',
+              );
+            if (current.billing_mode === 'quote' && !(await repo.hasAcceptedQuote(current.id)))
+              throw new DomainError(
+                'QUOTE_REQUIRED',
+                'billable work on this ticket needs a quote accepted by the client, or the client must choose time-and-materials',
+              );
+          },
+          write: (trx) => billing.insertTimeEntry(trx, row),
+        },
       );
       return timeEntryDto(row);
     },
@@ -208,7 +246,7 @@ export function createBillingService({ db, organizations, tickets, clock }: Bill
       actor: Actor,
       filter: { organizationId?: string | undefined; from?: string | undefined; to?: string | undefined },
     ): Promise<string> {
-      requireRole(actor, ['admin', 'agent', 'consultant', 'client'], 'export time entries');
+      requireRole(actor, [...STAFF_ROLES, 'client'], 'export time entries');
       const rows = (await listEntries(actor, filter)).map(timeEntryFor(actor));
       const orgs = new Map(
         (await organizations.list({ workspaceId: actor.workspaceId })).map((o) => [o.id, o.name]),
@@ -275,21 +313,17 @@ export function createBillingService({ db, organizations, tickets, clock }: Bill
         },
         actor.userId,
         nowMs,
-        (trx) => trx.insertInto('quotes').values(row).execute(),
+        {
+          check: (current, repo) => refuseOtherMode(repo, current, 'quote'),
+          write: (trx) => billing.insertQuote(trx, row),
+        },
       );
       return quoteDto(row);
     },
 
     async listQuotes(actor: Actor, ticketId: string) {
       const ticket = await tickets.visibleTicket(actor, ticketId);
-      return (
-        await db
-          .selectFrom('quotes')
-          .selectAll()
-          .where('ticket_id', '=', ticket.id)
-          .orderBy('created_at')
-          .execute()
-      ).map(quoteDto);
+      return (await billing.quotesOf(ticket.id)).map(quoteDto);
     },
 
     /** Only the client (or an admin acting for them) accepts or rejects. */
@@ -301,37 +335,28 @@ export function createBillingService({ db, organizations, tickets, clock }: Bill
         type: decision === 'accepted' ? 'quote-accepted' : 'quote-rejected',
         payload: { quoteId },
       };
-      const decided = await changeWithEvent(ticket, event, actor.userId, nowMs, async (trx) => {
-        const result = await trx
-          .updateTable('quotes')
-          .set({ status: decision, decided_by: actor.userId, decided_at: nowMs })
-          .where('id', '=', quoteId)
-          .where('ticket_id', '=', ticket.id)
-          .where('status', '=', 'proposed')
-          .executeTakeFirst();
-        // Nothing decided: throwing rolls back, so no event is recorded either.
-        if (Number(result.numUpdatedRows) === 0)
-          throw new DomainError('QUOTE_NOT_PENDING', 'quote not pending');
-        return true;
+      const decided = await changeWithEvent(ticket, event, actor.userId, nowMs, {
+        check: (current, repo) =>
+          decision === 'accepted' ? refuseOtherMode(repo, current, 'quote') : undefined,
+        write: async (trx) => {
+          const decidedNow = await billing.decideQuote(trx, {
+            ticketId: ticket.id,
+            quoteId,
+            status: decision,
+            by: actor.userId,
+            atMs: nowMs,
+          });
+          // Nothing decided: throwing rolls back, so no event is recorded either.
+          if (!decidedNow) throw new DomainError('QUOTE_NOT_PENDING', 'quote not pending');
+          return true;
+        },
       }).catch((error: unknown) => {
         if (error instanceof DomainError && error.code === 'QUOTE_NOT_PENDING') return false;
         throw error;
       });
-      if (!decided) {
-        const exists = await db
-          .selectFrom('quotes')
-          .select('status')
-          .where('id', '=', quoteId)
-          .where('ticket_id', '=', ticket.id)
-          .executeTakeFirst();
-        if (!exists) throw new DomainError('QUOTE_NOT_FOUND', 'quote not found');
-        throw new DomainError('QUOTE_NOT_PENDING', `this quote is already ${exists.status}`);
-      }
-      const row = await db
-        .selectFrom('quotes')
-        .selectAll()
-        .where('id', '=', quoteId)
-        .executeTakeFirstOrThrow();
+      const row = await billing.quote(ticket.id, quoteId);
+      if (!row) throw new DomainError('QUOTE_NOT_FOUND', 'quote not found');
+      if (!decided) throw new DomainError('QUOTE_NOT_PENDING', `this quote is already ${row.status}`);
       return quoteDto(row);
     },
 
@@ -351,12 +376,11 @@ export function createBillingService({ db, organizations, tickets, clock }: Bill
           },
           actor.userId,
           nowMs,
-          (trx) =>
-            trx
-              .updateTable('tickets')
-              .set({ billing_mode: 'time-and-materials' })
-              .where('id', '=', ticket.id)
-              .execute(),
+          {
+            check: (current, repo) => refuseOtherMode(repo, current, 'time-and-materials'),
+            set: { billing_mode: 'time-and-materials' },
+            write: async () => undefined,
+          },
         );
       }
       return tickets.get(actor, ticketId);

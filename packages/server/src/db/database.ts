@@ -3,7 +3,14 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import BetterSqlite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import {
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  type KyselyConfig,
+  type SqliteDatabase,
+  type SqliteStatement,
+} from 'kysely';
 import pg from 'pg';
 import type { DialectName } from './dialect.ts';
 import type { Database } from './schema.ts';
@@ -17,12 +24,14 @@ export type DatabaseConfig =
       readonly synchronous?: 'NORMAL' | 'FULL';
       /** Checkpoint the WAL from a worker thread instead of inside the commits of requests (the server does). */
       readonly backgroundCheckpoint?: boolean;
+      readonly slowQueryMs?: number;
     }
   | {
       readonly dialect: 'postgres';
       readonly url: string;
       readonly schema?: string;
       readonly maxConnections?: number;
+      readonly slowQueryMs?: number;
     };
 
 export interface DatabaseHandle {
@@ -37,11 +46,48 @@ const PG_INT8_OID = 20;
 
 /** DATABASE_URL selects PostgreSQL; otherwise SQLite under ACCORD_DATA_DIR (default ./data). */
 export function databaseConfigFromEnv(env: NodeJS.ProcessEnv): DatabaseConfig {
+  const slow = slowQueryMsFromEnv(env['ACCORD_SLOW_QUERY_MS']);
   const url = env['DATABASE_URL'];
-  if (url !== undefined && url !== '') return { dialect: 'postgres', url };
+  if (url !== undefined && url !== '') return { dialect: 'postgres', url, ...slow };
   const dir = resolve(env['ACCORD_DATA_DIR'] ?? './data');
   const synchronous = env['ACCORD_SQLITE_SYNCHRONOUS']?.toUpperCase() === 'FULL' ? 'FULL' : 'NORMAL';
-  return { dialect: 'sqlite', file: join(dir, 'accord.sqlite'), synchronous, backgroundCheckpoint: true };
+  return {
+    dialect: 'sqlite',
+    file: join(dir, 'accord.sqlite'),
+    synchronous,
+    backgroundCheckpoint: true,
+    ...slow,
+  };
+}
+
+/** `ACCORD_SLOW_QUERY_MS`: unset or empty is off; anything but a whole number of milliseconds is refused at start. */
+export function slowQueryMsFromEnv(value: string | undefined): { slowQueryMs?: number } {
+  if (value === undefined || value.trim() === '') return {};
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 0)
+    throw new Error(
+      `ACCORD_SLOW_QUERY_MS must be a whole number of milliseconds, got ${JSON.stringify(value)}`,
+    );
+  return { slowQueryMs: ms };
+}
+
+/**
+ * Kysely's query log, narrowed to statements slower than `slowQueryMs`: one JSON line each on stderr (the shape of
+ * the server's log lines), with the SQL and never its parameters (they hold what users wrote).
+ */
+function slowQueryLog(slowQueryMs: number | undefined): KyselyConfig['log'] {
+  if (slowQueryMs === undefined) return undefined;
+  return (event) => {
+    if (event.queryDurationMillis < slowQueryMs) return;
+    const line = {
+      level: event.level === 'error' ? 50 : 40,
+      time: Date.now(),
+      msg: event.level === 'error' ? 'query failed' : 'slow query',
+      ms: Math.round(event.queryDurationMillis * 10) / 10,
+      sql: event.query.sql,
+    };
+    process.stderr.write(`${JSON.stringify(line)}\n`);
+  };
 }
 
 export function createDatabase(config: DatabaseConfig): DatabaseHandle {
@@ -54,11 +100,19 @@ export function createDatabase(config: DatabaseConfig): DatabaseHandle {
     // power cut (not a crash) may lose the last commits. ACCORD_SQLITE_SYNCHRONOUS=FULL trades throughput for that.
     sqlite.pragma(`synchronous = ${config.synchronous ?? 'NORMAL'}`);
     sqlite.pragma('busy_timeout = 5000');
+    // Without statistics SQLite guesses that an equality on any index column leaves a handful of rows, and with a
+    // large desk it then walks a workspace's every ticket to find fifty ids. What SQLite advises for a long-lived
+    // connection: analyze the tables never analyzed at open (cheap: ANALYZE reads a bounded sample of each index),
+    // then again from time to time (the checkpoint worker) and after migrations (migrate.ts).
+    sqlite.pragma('optimize = 0x10002');
     const checkpointer =
       config.backgroundCheckpoint === true && config.file !== ':memory:'
         ? startCheckpointer(resolve(config.file), sqlite)
         : null;
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+    const db = new Kysely<Database>({
+      dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+      log: slowQueryLog(config.slowQueryMs),
+    });
     return {
       db,
       dialect: 'sqlite',
@@ -81,7 +135,10 @@ export function createDatabase(config: DatabaseConfig): DatabaseHandle {
     },
     ...(config.schema === undefined ? {} : { options: `-c search_path=${config.schema}` }),
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    log: slowQueryLog(config.slowQueryMs),
+  });
   const host = safeHost(config.url);
   return {
     db,
@@ -141,7 +198,7 @@ const MAX_KEPT_READS = 256;
  * may write has run on this connection since (`state.writes`), and no other connection has committed
  * (`PRAGMA data_version`: another process, the `accord` CLI, moves it). The server's reads run one at a time on this
  * one connection, so between two such checks nothing else runs. A hit costs the pragma and a map lookup instead of
- * the query (~18 µs under load for the keys of a page of tickets). PostgreSQL, shared by several instances, has no
+ * the dearer query (see docs/performance.md). PostgreSQL, shared by several instances, has no
  * such signal: there the same reads always run.
  */
 function keptReads(
@@ -234,6 +291,8 @@ function rowsAsPlainObjects(statement: BetterSqlite.Statement, state: Connection
 }
 
 const CHECKPOINT_INTERVAL_MS = 20;
+/** How often the worker asks SQLite to refresh the planner's statistics (PRAGMA optimize). */
+const OPTIMIZE_EVERY_MS = 3_600_000;
 /** Idle, the worker looks less and less often, up to this: ~5 wake-ups a second instead of 50. */
 const CHECKPOINT_IDLE_INTERVAL_MS = 200;
 /** If the worker falls behind (or died), commits checkpoint again beyond this many WAL pages (~40 MB). */
@@ -241,8 +300,8 @@ const BACKSTOP_AUTOCHECKPOINT_PAGES = 10_000;
 
 /**
  * SQLite checkpoints the WAL inside whichever commit crosses 1000 pages: that commit copies the pages back and
- * fsyncs twice while better-sqlite3 holds the event loop (a ticket creation writes ~16 pages, so this was about a
- * third of its database time, amortized). A worker thread with its own connection checkpoints instead, every
+ * fsyncs twice while better-sqlite3 holds the event loop (a ticket creation writes ~16 pages, so one creation in
+ * some sixty paid for the copying of all of them). A worker thread with its own connection checkpoints instead, every
  * CHECKPOINT_INTERVAL_MS while commits arrive and backing off to CHECKPOINT_IDLE_INTERVAL_MS when none do; PASSIVE
  * never waits for, nor blocks, the server's reads and writes. Durability is unchanged: the same copying and fsyncs
  * happen, off the request path, and a commit is durable exactly as before.
@@ -258,8 +317,14 @@ let seen = -1;
 let delay = workerData.intervalMs;
 let truncated = false;
 let timer;
+let optimizedAt = Date.now();
 const tick = () => {
   try {
+    // Statistics that moved a lot since the last look are refreshed (a no-op when none did).
+    if (Date.now() - optimizedAt >= workerData.optimizeEveryMs) {
+      optimizedAt = Date.now();
+      db.pragma('optimize');
+    }
     const version = db.pragma('data_version', { simple: true });
     if (version !== seen) {
       const [result] = db.pragma('wal_checkpoint(PASSIVE)');
@@ -272,7 +337,7 @@ const tick = () => {
       delay = Math.min(delay * 2, workerData.idleIntervalMs);
     } else if (!truncated) {
       // Idle at the slowest pace, everything copied back: empty the WAL file too. Reads then find no WAL to look
-      // pages up in (a read-mostly hour answered ~12% more reads). Never waits: with readers on the WAL it is busy and
+      // pages up in (measurably more reads answered: docs/performance.md). Never waits: with readers on the WAL it is busy and
       // comes back at the next idle tick. It takes the write lock for a moment: a write arriving then waits in the
       // server's busy timeout (SQLite sleeps at least 1 ms); its transactions begin IMMEDIATE for that reason.
       db.pragma('busy_timeout = 0');
@@ -295,6 +360,7 @@ parentPort.once('message', () => { clearTimeout(timer); db.close(); parentPort.c
         file,
         intervalMs: CHECKPOINT_INTERVAL_MS,
         idleIntervalMs: CHECKPOINT_IDLE_INTERVAL_MS,
+        optimizeEveryMs: OPTIMIZE_EVERY_MS,
       },
     },
   );

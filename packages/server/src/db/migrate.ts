@@ -29,5 +29,8 @@ export async function migrateToLatest<T>(db: Kysely<T>): Promise<NonNullable<Mig
       { cause: error },
     );
   }
+  // New tables and indexes have no statistics yet: SQLite plans blind until they do (see createDatabase).
+  if ((results?.length ?? 0) > 0 && dialectOf(untyped) === 'sqlite')
+    await sql`pragma optimize = 0x10002`.execute(untyped);
   return results ?? [];
 }

@@ -3,7 +3,7 @@ import { READ_CACHE_MARK, type Db } from './database.ts';
 
 /**
  * Hot queries are built and compiled once per shape instead of on every request: Kysely's builder and compiler cost
- * 5–25 µs a query (most of a short SQLite read), the SQL they produce for a shape never changes, and only the bound
+ * most of what a short SQLite read costs, the SQL they produce for a shape never changes, and only the bound
  * values do. A shape is built with placeholders standing for its values; each execution binds the real values in
  * their places. Works on every dialect: the template is compiled by the dialect that runs it.
  *

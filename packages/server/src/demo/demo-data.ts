@@ -4,6 +4,7 @@ import { ManualClock } from '../clock.ts';
 import type { Db } from '../db/database.ts';
 import { newId } from '../ids.ts';
 import { createServices } from '../services.ts';
+import { seedConsultationDemo } from '../consultations/consultation-demo.ts';
 import type { BusinessCalendar, ChannelId, PriorityId, TicketCategory } from '../sla/sla-core.ts';
 
 export const DEMO_PASSWORD = 'accord-demo';
@@ -191,6 +192,12 @@ export async function seedDemo(db: Db, nowMs: number): Promise<DemoAccount[]> {
     hourlyRateCents: 45000,
     currency: 'SAR',
   });
+  // The platform supports its consultants too ("Fournir une assistance technique aux clients et aux consultants"):
+  // their support tickets belong to this organization, each consultant seeing only their own.
+  const consultantsOrg = await org(consultingAdmin, 'Consultants', 'standard', {
+    hourlyRateCents: 0,
+    currency: 'SAR',
+  });
 
   const hostingAgent = await account(hostingAdmin, 'agent@hosting.demo.test', 'Hosting Agent', 'agent');
   const clientPro = await account(
@@ -218,8 +225,15 @@ export async function seedDemo(db: Db, nowMs: number): Promise<DemoAccount[]> {
     'consultant1@consulting.demo.test',
     'Consultant One',
     'consultant',
+    consultantsOrg,
   );
-  await account(consultingAdmin, 'consultant2@consulting.demo.test', 'Consultant Two', 'consultant');
+  const consultant2 = await account(
+    consultingAdmin,
+    'consultant2@consulting.demo.test',
+    'Consultant Two',
+    'consultant',
+    consultantsOrg,
+  );
   const consultingClient = await account(
     consultingAdmin,
     'client@consulting.demo.test',
@@ -240,7 +254,7 @@ export async function seedDemo(db: Db, nowMs: number): Promise<DemoAccount[]> {
       priority: plan.priority,
       category: plan.category,
       channel: plan.channel,
-      organizationId: plan.actor.role === 'client' ? undefined : plan.organizationId,
+      organizationId: plan.actor.organizationId === null ? plan.organizationId : undefined,
     });
     let version = ticket.version;
     for (const step of plan.then ?? []) {
@@ -371,7 +385,7 @@ export async function seedDemo(db: Db, nowMs: number): Promise<DemoAccount[]> {
     category: 'application',
     channel: 'ticket',
     openedBusinessHoursAgo: 3,
-    then: [{ afterBusinessHours: 1, do: 'reply', by: consultant1 }],
+    then: [{ afterBusinessHours: 1, do: 'reply', by: consultingAgent }],
   });
   await consulting({
     actor: consultingClient,
@@ -388,6 +402,16 @@ export async function seedDemo(db: Db, nowMs: number): Promise<DemoAccount[]> {
     ],
   });
   await consulting({
+    actor: consultant1,
+    organizationId: consultantsOrg,
+    subject: 'Cannot update my availability',
+    description: 'Saving my weekly availability shows an error.',
+    priority: 'P3',
+    category: 'application',
+    channel: 'ticket',
+    openedBusinessHoursAgo: 1,
+  });
+  await consulting({
     actor: consultingClient,
     organizationId: consultingOrg,
     subject: 'Idea: export invoices as PDF',
@@ -400,6 +424,15 @@ export async function seedDemo(db: Db, nowMs: number): Promise<DemoAccount[]> {
       { afterBusinessHours: 4, do: 'reply', by: consultingAgent },
       { afterBusinessHours: 6, do: 'resolve', by: consultingAgent },
     ],
+  });
+
+  // Consultation requests (issue #13): profiles for both consultants, a direct offer, a board request, an accepted one.
+  await seedConsultationDemo({
+    services,
+    workspaceId: consultingId,
+    consultants: [consultant1, consultant2],
+    client: consultingClient,
+    nowMs,
   });
 
   return [
@@ -427,13 +460,13 @@ export async function seedDemo(db: Db, nowMs: number): Promise<DemoAccount[]> {
       email: 'consultant1@consulting.demo.test',
       role: 'consultant',
       workspaces: ['consulting-sa'],
-      note: '',
+      note: 'supported like a client (organization Consultants): sees only the tickets they opened',
     },
     {
       email: 'consultant2@consulting.demo.test',
       role: 'consultant',
       workspaces: ['consulting-sa'],
-      note: '',
+      note: 'supported like a client (organization Consultants): sees only the tickets they opened',
     },
     {
       email: 'client@consulting.demo.test',

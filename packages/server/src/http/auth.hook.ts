@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AuthService } from '../auth/auth.service.ts';
 import { DomainError } from '../errors.ts';
 import { SESSION_COOKIE } from './request-context.ts';
+import { assertSameOrigin } from './security.hook.ts';
 
 /** Resolves the caller from `Authorization: Bearer …` or the session cookie; public routes opt out. */
 export function registerAuthHook(app: FastifyInstance, auth: AuthService): void {
@@ -20,6 +21,8 @@ export function registerAuthHook(app: FastifyInstance, auth: AuthService): void 
       token = match[1];
     } else {
       token = request.cookies[SESSION_COOKIE];
+      // Checked before the session is looked up: a forged request learns nothing about the cookie.
+      if (token !== undefined && token !== '') assertSameOrigin(request);
     }
     if (token === undefined || token === '')
       throw new DomainError('UNAUTHENTICATED', 'sign-in required: send a Bearer token or the session cookie');

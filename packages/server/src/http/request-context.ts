@@ -11,6 +11,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Routes reachable without signing in. */
     public?: boolean;
+    /**
+     * The response carries a secret (a session or API token): never kept for an Idempotency-Key replay, never
+     * cached (`Cache-Control: no-store`).
+     */
+    secretResponse?: boolean;
   }
 }
 

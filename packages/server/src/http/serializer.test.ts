@@ -24,6 +24,8 @@ const clockArb = fc.record({
   warningThreshold: fc.option(fc.integer({ min: 1, max: 99 })),
   breachedAt: fc.option(instant),
   stoppedAt: fc.option(instant),
+  countingNow: fc.boolean(),
+  nextChangeAt: fc.option(instant),
 });
 const ticketArb = fc.record({
   id: fc.uuid(),
@@ -42,6 +44,7 @@ const ticketArb = fc.record({
   handleFrom: instant,
   billingMode: fc.constantFrom('none', 'quote', 'time-and-materials'),
   tags: fc.array(text, { maxLength: 4 }),
+  monitorId: fc.option(fc.uuid()),
   version: fc.integer({ min: 1, max: 2_000_000_000 }),
   createdAt: instant,
   updatedAt: instant,

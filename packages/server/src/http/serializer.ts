@@ -65,7 +65,7 @@ interface Node {
  * A writer producing `JSON.stringify(schema.parse(value))` for a valid value, or null where zod must do it.
  *
  * An object is copied into a plain object holding only the declared keys, in the schema's order, and written by one
- * `JSON.stringify`: V8 then writes it natively, where writing field by field cost twice as much. The JSON of an object
+ * `JSON.stringify`: V8 then writes it natively, where writing field by field cost more. The JSON of an object
  * frozen with `freezeDeep` is kept (per schema, as long as the object lives): a service that hands out the same
  * frozen DTO while nothing it shows changes has it written once. An object holding such objects (a page of tickets)
  * is written by joining its fields' JSON, so that each frozen element's comes from there.

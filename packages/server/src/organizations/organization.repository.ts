@@ -71,7 +71,7 @@ export function createOrganizationRepository(db: Db) {
             .where('organization_id', '=', p<string>('organizationId'))
             .orderBy('created_at', 'desc')
             .orderBy('id', 'desc')
-            // A literal: SQLite plans a bound LIMIT for any count, and ran this lookup three times slower.
+            // A literal: SQLite plans a bound LIMIT for any count, and ran this lookup slower that way.
             .limit(sql.lit(1)),
         { workspaceId, organizationId },
       );
@@ -103,6 +103,14 @@ export function createOrganizationRepository(db: Db) {
         .where('organization_id', '=', organizationId)
         .orderBy('created_at', 'desc')
         .execute(),
+
+    calendarExists: async (workspaceId: string, key: string): Promise<boolean> =>
+      (await db
+        .selectFrom('calendars')
+        .select('key')
+        .where('workspace_id', '=', workspaceId)
+        .where('key', '=', key)
+        .executeTakeFirst()) !== undefined,
 
     insertContract: async (row: ContractRow): Promise<void> => {
       await db.insertInto('contracts').values(row).execute();

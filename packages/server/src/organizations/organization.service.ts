@@ -1,9 +1,15 @@
-import type { Actor } from '../auth/actor.ts';
+import { isStaff, type Actor } from '../auth/actor.ts';
 import { iso, requireRole } from '../access.ts';
 import type { Clock } from '../clock.ts';
 import { DomainError } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { planIdsOf, type SlaClockService } from '../sla/sla-clock.service.ts';
+import {
+  planIdsOf,
+  type PolicyContext,
+  type SlaClockService,
+  type SlaPolicy,
+} from '../sla/sla-clock.service.ts';
+import type { BusinessCalendar } from '../sla/sla-core.ts';
 import type { ContractRow, OrganizationRepository, OrganizationRow } from './organization.repository.ts';
 
 export interface Contact {
@@ -51,6 +57,33 @@ function organizationDto(row: OrganizationRow, contract: ContractRow | undefined
   };
 }
 
+const YEAR_MS = 366 * 86_400_000;
+
+/**
+ * The policy's own calendars (placeholders such as hosting-be's `sur-mesure-extended`, which a contract's calendar
+ * replaces: see calendarOverridesFor) that the plan's channels or targets run on. Read from the policy, so a renamed
+ * plan or a custom policy with its own extended slot is covered too.
+ */
+export function extendedSlotsOf(policy: SlaPolicy, planId: string): string[] {
+  const slots = new Set(Object.keys(policy.calendars));
+  const used = new Set<string>();
+  const plan = policy.plans.find((p) => p.id === planId);
+  for (const channel of plan?.channels ?? []) if (slots.has(channel.calendar)) used.add(channel.calendar);
+  for (const target of policy.targets) {
+    const covers = target.plans === '*' || target.plans.includes(planId);
+    if (covers && slots.has(target.calendar)) used.add(target.calendar);
+  }
+  return [...used].sort();
+}
+
+function resolveOrUndefined(ctx: PolicyContext, key: string): BusinessCalendar | undefined {
+  try {
+    return ctx.calendars(key);
+  } catch {
+    return undefined;
+  }
+}
+
 export interface OrganizationServiceDeps {
   readonly organizations: OrganizationRepository;
   readonly sla: SlaClockService;
@@ -58,10 +91,10 @@ export interface OrganizationServiceDeps {
 }
 
 export function createOrganizationService({ organizations, sla, clock }: OrganizationServiceDeps) {
-  /** Clients see their own organization only; anything else is "not found", never "forbidden". */
+  /** Clients and consultants see their own organization only; anything else is "not found", never "forbidden". */
   async function visible(actor: Actor, id: string): Promise<OrganizationRow> {
     const row = await organizations.find(actor.workspaceId, id);
-    if (!row || (actor.role === 'client' && actor.organizationId !== id))
+    if (!row || (!isStaff(actor) && actor.organizationId !== id))
       throw new DomainError('ORGANIZATION_NOT_FOUND', 'organization not found');
     return row;
   }
@@ -70,6 +103,7 @@ export function createOrganizationService({ organizations, sla, clock }: Organiz
     // Naming the calendar makes a context cached before it was created (through another instance) reload.
     const ctx = await sla.policyContext(actor.workspaceId, undefined, {
       calendarKey: input.extendedCalendar ?? null,
+      fresh: true,
     });
     const plans = planIdsOf(ctx.policy);
     if (!plans.includes(input.plan)) {
@@ -79,16 +113,35 @@ export function createOrganizationService({ organizations, sla, clock }: Organiz
         { plans },
       );
     }
-    if (input.extendedCalendar) {
-      try {
-        ctx.calendars(input.extendedCalendar);
-      } catch {
+    const slots = extendedSlotsOf(ctx.policy, input.plan);
+    if (!input.extendedCalendar) {
+      // "Les horaires étendus sont définis spécifiquement dans le contrat particulier": the preset's placeholder
+      // hours are no one's agreement, so a plan that runs on them needs the contract's own calendar.
+      if (slots.length > 0)
         throw new DomainError(
-          'INVALID_CALENDAR',
-          `extended calendar '${input.extendedCalendar}' does not exist in this workspace`,
+          'CONTRACT_CALENDAR_REQUIRED',
+          `plan '${input.plan}' runs on extended hours (${slots.join(', ')}) that the contract defines: name the contract's calendar in extendedCalendar`,
+          { plan: input.plan, slots },
         );
-      }
+      return;
     }
+    // A workspace calendar only: a preset (business hours) or the policy's placeholder is not the contract's own.
+    const calendar = (await organizations.calendarExists(actor.workspaceId, input.extendedCalendar))
+      ? resolveOrUndefined(ctx, input.extendedCalendar)
+      : undefined;
+    if (calendar === undefined)
+      throw new DomainError(
+        'CALENDAR_NOT_FOUND',
+        `extended calendar '${input.extendedCalendar}' does not exist in this workspace`,
+        { calendar: input.extendedCalendar },
+      );
+    const nowMs = clock.nowMs();
+    if (calendar.elapsedMs(nowMs, nowMs + YEAR_MS) <= 0)
+      throw new DomainError(
+        'CALENDAR_NEVER_OPEN',
+        `extended calendar '${input.extendedCalendar}' has no open time in the next year: no target could ever be met on it`,
+        { calendar: input.extendedCalendar },
+      );
   }
 
   function contractRow(actor: Actor, organizationId: string, input: ContractInput): ContractRow {
@@ -102,6 +155,8 @@ export function createOrganizationService({ organizations, sla, clock }: Organiz
       currency: input.currency,
       extended_calendar_key: input.extendedCalendar ?? null,
       created_at: clock.nowMs(),
+      // Set afterwards by PUT /organizations/{id}/availability-target (availability module); null: the policy's.
+      availability_target_ppm: null,
     };
   }
 
@@ -109,7 +164,7 @@ export function createOrganizationService({ organizations, sla, clock }: Organiz
     async list(actor: Actor) {
       const rows = await organizations.list({
         workspaceId: actor.workspaceId,
-        organizationId: actor.role === 'client' ? (actor.organizationId ?? '') : undefined,
+        organizationId: isStaff(actor) ? undefined : (actor.organizationId ?? ''),
       });
       const contracts = await organizations.currentContracts(actor.workspaceId);
       return rows.map((r) => organizationDto(r, contracts.get(r.id)));

@@ -1,8 +1,9 @@
+import { sendDownload } from '../http/download.ts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorResponses } from '../errors.ts';
 import { actorOf } from '../http/request-context.ts';
-import { idParams, instant, uuid } from '../http/schemas.ts';
+import { fileName, idParams, instant, uuid } from '../http/schemas.ts';
 import type { Services } from '../services.ts';
 import { MAX_ATTACHMENT_BYTES } from '../tickets/attachment.service.ts';
 
@@ -14,6 +15,7 @@ const attachmentSchema = z
     contentType: z.string(),
     sizeBytes: z.int(),
     uploaderId: z.string(),
+    visibility: z.enum(['public', 'internal']).describe('internal: staff only (clients never see it)'),
     createdAt: instant,
   })
   .meta({ id: 'Attachment' });
@@ -32,18 +34,15 @@ export function attachmentRoutes({ attachments }: Services): FastifyPluginAsyncZ
           summary: `Attach a file (base64, ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MiB at most; images, PDF, text, CSV, JSON, ZIP)`,
           params: idParams,
           body: z.strictObject({
-            filename: z
-              .string()
-              .trim()
-              .min(1)
-              .max(255)
-              .refine((name) => !/[/\\]/.test(name) && ![...name].some((ch) => ch.charCodeAt(0) < 0x20), {
-                message: 'a file name without path separators or control characters',
-              }),
+            filename: fileName,
             contentType: z.string().min(1).max(100),
             contentBase64: z.base64({ message: 'expected base64 content' }),
+            visibility: z
+              .enum(['public', 'internal'])
+              .optional()
+              .describe('internal: for staff only (default public)'),
           }),
-          response: { 201: attachmentSchema, ...errorResponses(404, 413, 415, 422) },
+          response: { 201: attachmentSchema, ...errorResponses(403, 404, 413, 415, 422) },
         },
       },
       async (request, reply) =>
@@ -79,11 +78,7 @@ export function attachmentRoutes({ attachments }: Services): FastifyPluginAsyncZ
           request.params.id,
           request.params.attachmentId,
         );
-        return reply
-          .header('content-type', file.contentType)
-          .header('x-content-type-options', 'nosniff')
-          .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.filename)}`)
-          .send(file.data);
+        return sendDownload(reply, file);
       },
     );
   };

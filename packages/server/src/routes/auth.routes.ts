@@ -3,10 +3,10 @@ import { z } from 'zod';
 import { iso, isoOrNull } from '../access.ts';
 import { ROLES } from '../auth/actor.ts';
 import { SESSION_TTL_MS } from '../auth/auth.service.ts';
-import { errorResponses } from '../errors.ts';
+import { DomainError, errorResponses } from '../errors.ts';
 import { actorFor } from '../auth/auth.service.ts';
 import { identityOf, SESSION_COOKIE, WORKSPACE_HEADER } from '../http/request-context.ts';
-import { instant, uuid } from '../http/schemas.ts';
+import { instant, text, uuid } from '../http/schemas.ts';
 import type { Services } from '../services.ts';
 
 const membershipSchema = z.object({
@@ -24,29 +24,35 @@ const tokenSchema = z.object({
   revokedAt: instant.nullable(),
 });
 
-export function authRoutes({ auth }: Services): FastifyPluginAsyncZod {
+/** The same attributes to set and to clear the cookie (a browser matches them); `Secure` whenever TLS was seen. */
+function sessionCookieOptions(protocol: string) {
+  return { httpOnly: true, sameSite: 'lax', path: '/', secure: protocol === 'https' } as const;
+}
+
+export function authRoutes({ auth, users }: Services): FastifyPluginAsyncZod {
   return async (app) => {
     app.post(
       '/auth/login',
       {
-        config: { public: true },
+        config: { public: true, secretResponse: true },
         schema: {
           tags: ['auth'],
           summary: 'Sign in; answers a bearer token and sets an httpOnly session cookie',
-          body: z.strictObject({ email: z.email().max(320), password: z.string().min(1).max(256) }),
+          body: z.strictObject({ email: z.email().max(320), password: text().min(1).max(256) }),
           response: {
             200: z.object({ token: z.string(), expiresAt: instant, userId: z.string() }),
-            ...errorResponses(429),
+            ...errorResponses(415, 429),
           },
         },
       },
       async (request, reply) => {
-        const session = await auth.login({ ...request.body, ip: request.ip });
+        const session = await auth.login({ ...request.body, ip: request.ip }).catch((error: unknown) => {
+          const retryAfter = error instanceof DomainError ? error.details?.['retryAfterSeconds'] : undefined;
+          if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
+          throw error;
+        });
         reply.setCookie(SESSION_COOKIE, session.token, {
-          httpOnly: true,
-          sameSite: 'lax',
-          path: '/',
-          secure: request.protocol === 'https',
+          ...sessionCookieOptions(request.protocol),
           maxAge: SESSION_TTL_MS / 1000,
         });
         return { token: session.token, expiresAt: iso(session.expiresAtMs), userId: session.userId };
@@ -64,7 +70,7 @@ export function authRoutes({ auth }: Services): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         await auth.logout(identityOf(request));
-        reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        reply.clearCookie(SESSION_COOKIE, sessionCookieOptions(request.protocol));
         return reply.code(204).send(null);
       },
     );
@@ -81,6 +87,11 @@ export function authRoutes({ auth }: Services): FastifyPluginAsyncZod {
               email: z.string(),
               name: z.string(),
               memberships: z.array(membershipSchema),
+              language: z
+                .enum(['en', 'fr', 'ar'])
+                .nullable()
+                .describe("The user's own language; null: the workspace's"),
+              timeZone: z.string().nullable().describe("The user's own IANA zone; null: the workspace's"),
               current: membershipSchema
                 .nullable()
                 .describe('The workspace this request acts in (X-Accord-Workspace or the only one)'),
@@ -108,21 +119,31 @@ export function authRoutes({ auth }: Services): FastifyPluginAsyncZod {
                 m.workspace,
             ) ?? null;
         }
-        return { id: identity.userId, email: identity.email, name: identity.name, memberships, current };
+        const settings = await users.settings(identity);
+        return {
+          id: identity.userId,
+          email: identity.email,
+          name: identity.name,
+          memberships,
+          language: settings.language as 'en' | 'fr' | 'ar' | null,
+          timeZone: settings.timeZone,
+          current,
+        };
       },
     );
 
     app.post(
       '/tokens',
       {
+        config: { secretResponse: true },
         schema: {
           tags: ['auth'],
           summary: 'Create a personal API token (shown once)',
           body: z.strictObject({
-            name: z.string().min(1).max(100),
+            name: text().min(1).max(100),
             expiresInDays: z.int().min(1).max(3650).optional(),
           }),
-          response: { 201: tokenSchema.extend({ token: z.string() }), ...errorResponses(422) },
+          response: { 201: tokenSchema.extend({ token: z.string() }), ...errorResponses(403, 409, 422) },
         },
       },
       async (request, reply) => {

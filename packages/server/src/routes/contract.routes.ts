@@ -23,7 +23,11 @@ export const contractBody = z.strictObject({
     .max(64)
     .nullable()
     .optional()
-    .describe('Workspace calendar with the contract’s extended hours (Sur Mesure)'),
+    .describe(
+      'Workspace calendar with the contract’s extended hours: required when the plan runs on a calendar the policy ' +
+        'leaves to the contract (hosting-be Sur Mesure: `sur-mesure-extended`), else 422 CONTRACT_CALENDAR_REQUIRED; ' +
+        'an unknown key is 404 CALENDAR_NOT_FOUND, one with no open time in the next year 422 CALENDAR_NEVER_OPEN',
+    ),
 });
 
 export const contractSchema = z

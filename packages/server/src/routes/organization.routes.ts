@@ -50,7 +50,8 @@ export function organizationRoutes({ organizations }: Services): FastifyPluginAs
             sites: z.array(site).max(200).optional(),
             contract: contractBody.optional(),
           }),
-          response: { 201: organizationSchema, ...errorResponses(403, 409, 422) },
+          // 404 CALENDAR_NOT_FOUND: the contract names a calendar the workspace does not have.
+          response: { 201: organizationSchema, ...errorResponses(403, 404, 409, 422) },
         },
       },
       async (request, reply) =>

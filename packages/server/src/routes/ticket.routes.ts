@@ -7,6 +7,7 @@ import {
   commaList,
   idParams,
   instant,
+  instantInput,
   metricId,
   priorityId,
   ticketCategory,
@@ -36,6 +37,14 @@ export const slaClockSchema = z
     warningThreshold: z.number().nullable(),
     breachedAt: instant.nullable(),
     stoppedAt: instant.nullable(),
+    countingNow: z
+      .boolean()
+      .describe('Whether business time is being used right now (calendar open, clock counting)'),
+    nextChangeAt: instant
+      .nullable()
+      .describe(
+        'When the calendar next opens or closes for this clock; until then it counts (or not) steadily',
+      ),
   })
   .meta({ id: 'SlaClock' });
 
@@ -59,6 +68,7 @@ export const ticketSchema = z
     ),
     billingMode: z.enum(['none', 'quote', 'time-and-materials']),
     tags: z.array(z.string()),
+    monitorId: z.string().nullable().describe('Monitoring incidents: the monitor that opened the ticket'),
     version: z.int().describe('Send it back (body or If-Match) to update'),
     createdAt: instant,
     updatedAt: instant,
@@ -71,6 +81,7 @@ const commentSchema = z
     id: z.string(),
     ticketId: z.string(),
     authorId: z.string(),
+    authorName: z.string().describe('The author’s display name at the time of reading'),
     body: z.string(),
     visibility: z.enum(['public', 'internal']),
     createdAt: instant,
@@ -85,6 +96,16 @@ const createBody = z.strictObject({
   channel: channelId,
   organizationId: uuid.optional().describe('Staff opening a ticket for a client; clients omit it'),
   tags: z.array(tag).max(20).optional(),
+  requesterId: uuid
+    .optional()
+    .describe(
+      'Staff intake (a call, a direct line, a letter): the client who reported it; default the caller',
+    ),
+  reportedAt: instantInput
+    .optional()
+    .describe(
+      'Staff intake: when the client reported it (not in the future, at most 24 h back); the channel is checked and the clocks count from it',
+    ),
 });
 
 const patchBody = z.strictObject({
@@ -98,16 +119,27 @@ const patchBody = z.strictObject({
   tags: z.array(tag).max(20).optional(),
 });
 
+const searchText = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .describe(
+    'Words searched in subject and description: all must match, each as the start of a word (case and accents ignored)',
+  );
+
+const breachingBefore = z.iso
+  .datetime({ offset: true })
+  .describe('Tickets with a counting clock (running or already breached) due at or before this instant');
+
 const listQuery = z.strictObject({
   status: commaList(TICKET_STATUSES).optional().describe('Comma-separated statuses'),
   priority: commaList(PRIORITY_IDS).optional().describe('Comma-separated priorities'),
   organizationId: uuid.optional(),
   assignee: z.union([z.literal('me'), z.literal('none'), uuid]).optional(),
   tag: tag.optional(),
-  breachingBefore: z.iso
-    .datetime({ offset: true })
-    .optional()
-    .describe('Tickets with a counting clock (running or already breached) due at or before this instant'),
+  breachingBefore: breachingBefore.optional(),
+  q: searchText.optional(),
   sort: z.enum(TICKET_SORTS).default('-createdAt'),
   cursor: z
     .string()
@@ -133,7 +165,11 @@ export function ticketRoutes({ tickets }: Services): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const ticket = await tickets.create(actorOf(request), request.body);
+        const { reportedAt, ...body } = request.body;
+        const ticket = await tickets.create(actorOf(request), {
+          ...body,
+          reportedAtMs: reportedAt === undefined ? undefined : Date.parse(reportedAt),
+        });
         return reply
           .code(201)
           .header('etag', etag(ticket.version))
@@ -164,6 +200,7 @@ export function ticketRoutes({ tickets }: Services): FastifyPluginAsyncZod {
           assigneeId: q.assignee,
           tag: q.tag,
           breachingBeforeMs: q.breachingBefore === undefined ? undefined : Date.parse(q.breachingBefore),
+          text: q.q,
           sort: q.sort,
           cursor: q.cursor,
           limit: q.limit,
@@ -217,14 +254,18 @@ export function ticketRoutes({ tickets }: Services): FastifyPluginAsyncZod {
         schema: {
           tags: ['tickets'],
           summary:
-            'Public reply or internal note (an agent’s first public reply stops the first-response clock)',
+            'Public reply or internal note (an agent’s first public reply stops the first-response clock; only the start of analysis stops the GTI)',
           params: idParams,
           body: z.strictObject({
             body: z.string().trim().min(1).max(50_000),
             visibility: z.enum(['public', 'internal']).default('public'),
+            startAnalysis: z
+              .boolean()
+              .optional()
+              .describe('Staff: this reply also starts the analysis (stops the GTI, once per ticket)'),
           }),
           response: {
-            201: commentSchema.extend({ authorName: z.string() }),
+            201: commentSchema,
             ...errorResponses(403, 404, 422),
           },
         },
@@ -263,6 +304,33 @@ export function ticketRoutes({ tickets }: Services): FastifyPluginAsyncZod {
     );
 
     app.get(
+      '/tickets/:id/sla',
+      {
+        schema: {
+          tags: ['tickets'],
+          summary: 'The ticket’s SLA clocks, each with the “why this deadline” trace',
+          params: idParams,
+          response: {
+            200: z.object({
+              clocks: z.array(
+                slaClockSchema.extend({
+                  trace: z.array(
+                    z.object({
+                      at: instant.nullable().describe('The instant the line is about, when it is about one'),
+                      text: z.string(),
+                    }),
+                  ),
+                }),
+              ),
+            }),
+            ...errorResponses(404),
+          },
+        },
+      },
+      async (request) => tickets.sla(actorOf(request), request.params.id),
+    );
+
+    app.get(
       '/tickets/:id/events',
       {
         schema: {
@@ -297,13 +365,77 @@ export function ticketRoutes({ tickets }: Services): FastifyPluginAsyncZod {
             'Agents’ queue: priority contracts by due instant, then the standard queue in arrival order',
           querystring: z.strictObject({
             queue: z.enum(['priority', 'standard']).optional(),
-            assignee: z.enum(['me', 'none']).optional(),
+            status: commaList(['new', 'open'] as const)
+              .optional()
+              .describe('Comma-separated: the queue holds new and open tickets'),
+            priority: commaList(PRIORITY_IDS).optional().describe('Comma-separated priorities'),
+            organizationId: uuid.optional(),
+            assignee: z.union([z.literal('me'), z.literal('none'), uuid]).optional(),
+            tag: tag.optional(),
+            breachingBefore: breachingBefore.optional(),
+            q: searchText.optional(),
             limit: z.coerce.number().int().min(1).max(200).default(50),
           }),
           response: { 200: z.object({ items: z.array(ticketSchema) }), ...errorResponses(403) },
         },
       },
-      async (request) => tickets.queue(actorOf(request), request.query),
+      async (request) => {
+        const { breachingBefore: before, q, ...query } = request.query;
+        return tickets.queue(actorOf(request), {
+          ...query,
+          breachingBeforeMs: before === undefined ? undefined : Date.parse(before),
+          text: q,
+        });
+      },
+    );
+
+    app.get(
+      '/tickets/open-counts',
+      {
+        schema: {
+          tags: ['tickets'],
+          summary: 'Open tickets (new and open) counted per priority and plan (staff)',
+          response: {
+            200: z.object({
+              items: z.array(z.object({ priority: z.string(), plan: z.string(), tickets: z.int() })),
+            }),
+            ...errorResponses(403),
+          },
+        },
+      },
+      async (request) => tickets.openCounts(actorOf(request)),
+    );
+
+    app.get(
+      '/tickets/breaches',
+      {
+        schema: {
+          tags: ['tickets'],
+          summary:
+            'Clocks breached in a period, per organization (staff; e.g. this month in the reader’s zone)',
+          querystring: z.strictObject({
+            from: z.iso.datetime({ offset: true }),
+            to: z.iso.datetime({ offset: true }),
+          }),
+          response: {
+            200: z.object({
+              items: z.array(
+                z.object({
+                  organizationId: z.string(),
+                  tickets: z.int().describe('Tickets with at least one clock breached in the period'),
+                  clocks: z.int().describe('Clocks breached in the period'),
+                }),
+              ),
+            }),
+            ...errorResponses(403),
+          },
+        },
+      },
+      async (request) =>
+        tickets.breaches(actorOf(request), {
+          fromMs: Date.parse(request.query.from),
+          toMs: Date.parse(request.query.to),
+        }),
     );
 
     app.get(

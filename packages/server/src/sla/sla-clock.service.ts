@@ -1,8 +1,9 @@
 import type { Db } from '../db/database.ts';
 import {
+  readCalendarsStamp,
   readWorkspaceCalendars,
   type WorkspaceCalendars,
-} from '../workspaces/workspace-calendars.repository.ts';
+} from '../calendars/workspace-calendars.repository.ts';
 import { DomainError } from '../errors.ts';
 import {
   billingFor,
@@ -62,14 +63,36 @@ export function validatePolicy(input: unknown): SlaPolicy {
   }
 }
 
-export function validateCalendarSpec(input: unknown): CalendarSpec {
+/** A year and a bit: a calendar with no open time in it can never bring a deadline. */
+const OPEN_TIME_HORIZON_MS = 400 * 24 * 3600 * 1000;
+
+/**
+ * Parses and compiles a calendar spec, turning the core's error into the API's. With `nowMs`, also refuses a
+ * calendar with no open time in the coming year: every clock on it would be due never, and every ticket write on
+ * it would fail.
+ */
+export function validateCalendarSpec(input: unknown, nowMs?: number): CalendarSpec {
+  let spec: CalendarSpec;
+  let calendar: BusinessCalendar;
   try {
-    const spec = parseCalendarSpec(input);
-    compileCalendar(spec);
-    return spec;
+    spec = parseCalendarSpec(input);
+    calendar = compileCalendar(spec);
   } catch (error) {
     throw new DomainError('INVALID_CALENDAR', error instanceof Error ? error.message : 'invalid calendar');
   }
+  if (nowMs !== undefined) {
+    let openMs: number;
+    try {
+      openMs = calendar.elapsedMs(nowMs, nowMs + OPEN_TIME_HORIZON_MS);
+    } catch (error) {
+      throw new DomainError('INVALID_CALENDAR', error instanceof Error ? error.message : 'invalid calendar');
+    }
+    if (openMs <= 0)
+      throw new DomainError('INVALID_CALENDAR', 'this calendar is never open in the coming year', {
+        reason: 'never-open',
+      });
+  }
+  return spec;
 }
 
 export function planIdsOf(policy: SlaPolicy): string[] {
@@ -85,8 +108,29 @@ export function calendarOverridesFor(
   extendedCalendarKey: string | null,
 ): Record<string, string> {
   if (extendedCalendarKey === null) return {};
-  return Object.fromEntries(Object.keys(policy.calendars).map((id) => [id, extendedCalendarKey]));
+  // Only the slots the policy leaves to contracts ("définis spécifiquement dans le contrat particulier"); the
+  // policy's other calendars stay its own.
+  return Object.fromEntries(policy.contractCalendars.map((id) => [id, extendedCalendarKey]));
 }
+
+/**
+ * The stored event types `toCoreEvents` keeps (keep the two in step): a reader that only replays clocks, the policy
+ * what-if, reads no other rows.
+ */
+export const CLOCK_EVENT_TYPES = [
+  'created',
+  'priority-changed',
+  'category-changed',
+  'plan-changed',
+  'status-changed',
+  'agent-replied',
+  'analysis-started',
+  'customer-replied',
+] as const;
+
+/** An event's payload, parsed only for the events whose payload a clock reads. */
+const payloadOf = (row: { payload_json: string }): Record<string, string> =>
+  JSON.parse(row.payload_json) as Record<string, string>;
 
 /** Stored event rows → the core's events; server-only events (assignment, tags, notes…) do not move clocks. */
 export function toCoreEvents(
@@ -94,27 +138,35 @@ export function toCoreEvents(
 ): TicketEvent[] {
   const events: TicketEvent[] = [];
   for (const row of rows) {
-    const data = JSON.parse(row.payload_json) as Record<string, string>;
     const atMs = row.at;
     switch (row.type) {
-      case 'created':
+      case 'created': {
+        const payload = payloadOf(row);
         events.push({
           type: 'created',
           atMs,
-          plan: String(data['plan']),
-          priority: data['priority'] as PriorityId,
-          category: data['category'] as TicketCategory,
-          channel: data['channel'] as ChannelId,
+          plan: String(payload['plan']),
+          priority: payload['priority'] as PriorityId,
+          category: payload['category'] as TicketCategory,
+          channel: payload['channel'] as ChannelId,
         });
         break;
+      }
       case 'priority-changed':
-        events.push({ type: 'priority-changed', atMs, priority: data['priority'] as PriorityId });
+        events.push({ type: 'priority-changed', atMs, priority: payloadOf(row)['priority'] as PriorityId });
+        break;
+      case 'category-changed':
+        events.push({
+          type: 'category-changed',
+          atMs,
+          category: payloadOf(row)['category'] as TicketCategory,
+        });
         break;
       case 'plan-changed':
-        events.push({ type: 'plan-changed', atMs, plan: String(data['plan']) });
+        events.push({ type: 'plan-changed', atMs, plan: String(payloadOf(row)['plan']) });
         break;
       case 'status-changed':
-        events.push({ type: 'status-changed', atMs, status: data['status'] as TicketStatus });
+        events.push({ type: 'status-changed', atMs, status: payloadOf(row)['status'] as TicketStatus });
         break;
       case 'agent-replied':
       case 'analysis-started':
@@ -186,8 +238,9 @@ export function createSlaClockService({ db }: { db: Db }) {
     workspaceId: string,
     version: string | undefined,
     calendars?: WorkspaceCalendars,
+    executor: Db = db,
   ): Promise<CachedContext> {
-    const row = await db
+    const row = await executor
       .selectFrom('policy_versions')
       .innerJoin('workspaces', 'workspaces.id', 'policy_versions.workspace_id')
       .select(['policy_versions.version', 'policy_versions.policy_json'])
@@ -199,7 +252,7 @@ export function createSlaClockService({ db }: { db: Db }) {
       .executeTakeFirst();
     if (!row) throw new DomainError('WORKSPACE_NOT_FOUND', 'workspace has no policy');
     const policy = cachedPolicy(row.policy_json);
-    const current = calendars ?? (await readWorkspaceCalendars(db, workspaceId));
+    const current = calendars ?? (await readWorkspaceCalendars(executor, workspaceId));
     return {
       ctx: {
         workspaceId,
@@ -257,20 +310,29 @@ export function createSlaClockService({ db }: { db: Db }) {
       const cached = contextCache.get(key);
       const usable = cachedContext(workspaceId, version, options.calendarKey) !== undefined;
       if (usable && options.fresh !== true && cached !== undefined) return cached.ctx;
-      // Fresh: one query for the current policy version and calendars; the cached context still serves if neither
-      // changed (a pinned version never changes; the current one may, through another instance).
+      // Fresh: the cached context still serves if neither the current policy version nor the calendars changed (a
+      // pinned version never changes; the current one may, through another instance). The stamp says so without
+      // reading the specs; they are read only when something did change.
+      if (options.fresh === true && usable && cached !== undefined) {
+        const stamp = await readCalendarsStamp(db, workspaceId);
+        if (
+          cached.ctx.calendarsSignature === stamp.signature &&
+          (version !== undefined || cached.ctx.version === stamp.policyVersion)
+        )
+          return cached.ctx;
+      }
       const calendars = options.fresh === true ? await readWorkspaceCalendars(db, workspaceId) : undefined;
-      if (
-        usable &&
-        cached !== undefined &&
-        calendars !== undefined &&
-        cached.ctx.calendarsSignature === calendars.signature &&
-        (version !== undefined || cached.ctx.version === calendars.policyVersion)
-      )
-        return cached.ctx;
       const loaded = await loadContext(workspaceId, version, calendars);
       contextCache.set(key, loaded);
       return loaded.ctx;
+    },
+
+    /**
+     * A context read inside a transaction (`trx`), as the transaction sees the policy and calendars: a calendar
+     * edit recomputes clocks with the calendar it has just written, before it commits. Not cached.
+     */
+    async contextWithin(trx: Db, workspaceId: string, version: string): Promise<PolicyContext> {
+      return (await loadContext(workspaceId, version, undefined, trx)).ctx;
     },
 
     /** After a policy or calendar change: the next request reloads (other instances within CONTEXT_TTL_MS). */
@@ -348,7 +410,15 @@ export function createSlaClockService({ db }: { db: Db }) {
 
     clocks(
       ctx: PolicyContext,
-      input: { events: readonly TicketEvent[]; nowMs: number; extendedCalendarKey: string | null },
+      input: {
+        events: readonly TicketEvent[];
+        nowMs: number;
+        extendedCalendarKey: string | null;
+        /** Pinned on the ticket at creation: application tickets then follow the maintenance contract's rules. */
+        maintenanceContract?: boolean;
+        /** The human trace (`GET /tickets/{id}/sla`); writes only persist the clocks and skip it. */
+        trace?: boolean;
+      },
     ): SlaClock[] {
       const calendarOverrides = calendarOverridesFor(ctx.policy, input.extendedCalendarKey);
       return computeClocks({
@@ -357,8 +427,8 @@ export function createSlaClockService({ db }: { db: Db }) {
         nowMs: input.nowMs,
         calendars: ctx.calendars,
         calendarOverrides,
-        // The server persists the clocks and never shows the trace; formatting it was most of the cost.
-        trace: false,
+        maintenanceContract: input.maintenanceContract ?? false,
+        trace: input.trace ?? false,
       });
     },
 

@@ -4,7 +4,8 @@ import type { Clock } from '../clock.ts';
 import type { Db } from '../db/database.ts';
 import { DomainError } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { createTicketRepository } from './ticket.repository.ts';
+import { isStaff } from '../auth/actor.ts';
+import type { TicketChange } from './ticket-change.ts';
 import type { TicketService } from './ticket.service.ts';
 
 export const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
@@ -29,17 +30,26 @@ function closedTicket(): DomainError {
 export interface AttachmentServiceDeps {
   readonly db: Db;
   readonly tickets: TicketService;
+  readonly change: TicketChange;
   readonly clock: Clock;
 }
 
-export function createAttachmentService({ db, tickets, clock }: AttachmentServiceDeps) {
+export function createAttachmentService({ db, tickets, change, clock }: AttachmentServiceDeps) {
   return {
     async add(
       actor: Actor,
       ticketId: string,
-      input: { filename: string; contentType: string; contentBase64: string },
+      input: {
+        filename: string;
+        contentType: string;
+        contentBase64: string;
+        visibility?: 'public' | 'internal' | undefined;
+      },
     ) {
       const ticket = await tickets.visibleTicket(actor, ticketId);
+      const visibility = input.visibility ?? 'public';
+      if (visibility === 'internal' && !isStaff(actor))
+        throw new DomainError('FORBIDDEN', 'only staff attach internal files');
       if (ticket.status === 'closed') throw closedTicket();
       if (!(ALLOWED_ATTACHMENT_TYPES as readonly string[]).includes(input.contentType)) {
         throw new DomainError(
@@ -56,44 +66,49 @@ export function createAttachmentService({ db, tickets, clock }: AttachmentServic
         );
       const nowMs = clock.nowMs();
       const id = newId();
-      await db.transaction().execute(async (trx) => {
-        // Re-checked by the update that takes the row lock: a close committed since the read above wins, and
-        // throwing here rolls the transaction back before any attachment row is written.
-        const touched = await trx
-          .updateTable('tickets')
-          .set({ updated_at: nowMs, version: (eb) => eb('version', '+', 1) })
-          .where('id', '=', ticket.id)
-          .where('status', '!=', 'closed')
-          .executeTakeFirst();
-        if (Number(touched.numUpdatedRows) === 0) throw closedTicket();
-        await trx
-          .insertInto('attachments')
-          .values({
-            id,
-            ticket_id: ticket.id,
-            workspace_id: ticket.workspace_id,
-            uploader_id: actor.userId,
-            filename: input.filename,
-            content_type: input.contentType,
-            size_bytes: bytes.length,
-            data: bytes,
-            created_at: nowMs,
-          })
-          .execute();
-        const repo = createTicketRepository(trx);
-        await repo.appendEvents(
-          ticket,
-          [{ type: 'attachment-added', payload: { attachmentId: id, filename: input.filename } }],
-          actor.userId,
-          nowMs,
-        );
-        await repo.enqueueOutbox({
-          workspaceId: ticket.workspace_id,
-          idempotencyKey: `attachment.added:${id}`,
-          topic: 'ticket.attachment-added',
-          payload: { ticketId: ticket.id, attachmentId: id },
-          atMs: nowMs,
-        });
+      const internal = visibility === 'internal';
+      await change.apply({
+        ticket,
+        actorId: actor.userId,
+        nowMs,
+        // Decided from the locked row: a close committed since the read above wins, and nothing is written.
+        decide: (current) => {
+          if (current.status === 'closed') throw closedTicket();
+          return {
+            events: [
+              {
+                type: internal ? 'internal-attachment-added' : 'attachment-added',
+                payload: { attachmentId: id, filename: input.filename },
+              },
+            ],
+            affectsClocks: false,
+            write: async (trx) => {
+              await trx
+                .insertInto('attachments')
+                .values({
+                  id,
+                  ticket_id: current.id,
+                  workspace_id: current.workspace_id,
+                  uploader_id: actor.userId,
+                  filename: input.filename,
+                  content_type: input.contentType,
+                  size_bytes: bytes.length,
+                  data: bytes,
+                  visibility,
+                  created_at: nowMs,
+                })
+                .execute();
+            },
+            outbox: [
+              {
+                topic: 'ticket.attachment-added',
+                idempotencyKey: `attachment.added:${id}`,
+                payload: { ticketId: current.id, attachmentId: id, visibility },
+              },
+            ],
+            result: null,
+          };
+        },
       });
       return {
         id,
@@ -102,6 +117,7 @@ export function createAttachmentService({ db, tickets, clock }: AttachmentServic
         contentType: input.contentType,
         sizeBytes: bytes.length,
         uploaderId: actor.userId,
+        visibility,
         createdAt: iso(nowMs),
       };
     },
@@ -110,8 +126,18 @@ export function createAttachmentService({ db, tickets, clock }: AttachmentServic
       const ticket = await tickets.visibleTicket(actor, ticketId);
       const rows = await db
         .selectFrom('attachments')
-        .select(['id', 'ticket_id', 'filename', 'content_type', 'size_bytes', 'uploader_id', 'created_at'])
+        .select([
+          'id',
+          'ticket_id',
+          'filename',
+          'content_type',
+          'size_bytes',
+          'uploader_id',
+          'visibility',
+          'created_at',
+        ])
         .where('ticket_id', '=', ticket.id)
+        .$if(!isStaff(actor), (qb) => qb.where('visibility', '=', 'public'))
         .orderBy('created_at')
         .execute();
       return rows.map((r) => ({
@@ -121,6 +147,7 @@ export function createAttachmentService({ db, tickets, clock }: AttachmentServic
         contentType: r.content_type,
         sizeBytes: r.size_bytes,
         uploaderId: r.uploader_id,
+        visibility: r.visibility as 'public' | 'internal',
         createdAt: iso(r.created_at),
       }));
     },
@@ -132,6 +159,8 @@ export function createAttachmentService({ db, tickets, clock }: AttachmentServic
         .select(['filename', 'content_type', 'data'])
         .where('id', '=', attachmentId)
         .where('ticket_id', '=', ticket.id)
+        // An internal file is "not found" for a client, as another organization's ticket is.
+        .$if(!isStaff(actor), (qb) => qb.where('visibility', '=', 'public'))
         .executeTakeFirst();
       if (!row) throw new DomainError('ATTACHMENT_NOT_FOUND', 'attachment not found');
       return { filename: row.filename, contentType: row.content_type, data: Buffer.from(row.data) };

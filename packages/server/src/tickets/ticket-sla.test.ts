@@ -37,7 +37,8 @@ function fresh(nowMs: number, usedMs: number): TicketSlaRow {
 
 describe('showSameClocks', () => {
   const nowMs = MONDAY_9_MS + HOUR_MS;
-  const at = { nowMs, paused: false, calendarOf };
+  const pauseRules = { pauseStatuses: ['pending-customer' as const], metricPauseStatuses: {} };
+  const at = { nowMs, status: 'open' as const, pauseRules, calendarOf };
 
   it('is true when the stored clock, advanced to now, reads as the recomputed one', () => {
     expect(showSameClocks([stored(MONDAY_9_MS, 0)], [fresh(nowMs, HOUR_MS)], at)).toBe(true);
@@ -62,7 +63,7 @@ describe('showSameClocks', () => {
   });
 
   it('does not advance a paused clock', () => {
-    const paused = { ...at, paused: true };
+    const paused = { ...at, status: 'pending-customer' as const };
     expect(showSameClocks([stored(MONDAY_9_MS, 0)], [fresh(nowMs, 0)], paused)).toBe(true);
     expect(showSameClocks([stored(MONDAY_9_MS, 0)], [fresh(nowMs, HOUR_MS)], paused)).toBe(false);
   });

@@ -1,5 +1,5 @@
 import type { SlaClock } from '../sla/sla-clock.service.ts';
-import type { BusinessCalendar } from '../sla/sla-core.ts';
+import type { BusinessCalendar, PauseRules, TicketStatus } from '../sla/sla-core.ts';
 import { projectClock, type PersistedClock } from '../sla/sla-projection.ts';
 import type { PersistedSlaRow, TicketSlaRow } from './ticket.repository.ts';
 
@@ -66,7 +66,12 @@ export function persistedClockOf(row: PersistedSlaRow): PersistedClock {
 export function showSameClocks(
   stored: readonly PersistedSlaRow[],
   fresh: readonly TicketSlaRow[],
-  at: { nowMs: number; paused: boolean; calendarOf: (calendarId: string) => BusinessCalendar },
+  at: {
+    nowMs: number;
+    status: TicketStatus;
+    pauseRules: PauseRules;
+    calendarOf: (calendarId: string) => BusinessCalendar;
+  },
 ): boolean {
   if (stored.length !== fresh.length) return false;
   for (const row of fresh) {
@@ -85,7 +90,8 @@ export function showSameClocks(
     const { usedMs } = projectClock(persistedClockOf(old), {
       nowMs: at.nowMs,
       calendar: at.calendarOf(old.calendar_id),
-      paused: at.paused,
+      status: at.status,
+      pauseRules: at.pauseRules,
       warningThresholds: [],
     });
     // Both sides are rounded to the millisecond when stored.

@@ -16,7 +16,7 @@ export interface TicketSnapshotCache {
 
 /**
  * Reading a page of tickets was mostly reading rows out of the database: the ticket's 21 columns, its clock rows and
- * its tags (~15 µs a ticket on SQLite). Every change to any of them bumps `tickets.version` in the same transaction,
+ * its tags, for every ticket of the page. Every change to any of them bumps `tickets.version` in the same transaction,
  * so a snapshot keyed by (id, version) can never be stale: a reader asks the database which version is current (one
  * small indexed query) and takes the rest from here. That holds across server instances too — another instance's
  * change bumps the version this one reads — so the cache needs no invalidation, only a bound on its size.

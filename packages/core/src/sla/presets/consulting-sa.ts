@@ -16,48 +16,59 @@ export const CONSULTING_SA_POLICY = {
   priorities: [
     {
       id: 'P1',
-      label: { fr: 'Critique', en: 'Critical' },
+      label: { fr: 'Critique', en: 'Critical', ar: 'حرجة' },
       description: {
         fr: 'Arrêt complet de la plateforme ou échec du paiement.',
         en: 'The platform is completely down, or payment fails.',
+        ar: 'توقف المنصة بالكامل أو فشل الدفع.',
       },
       examples: {
         fr: ['La plateforme ne répond plus', 'Le paiement échoue'],
         en: ['The platform does not respond', 'Payment fails'],
+        ar: ['المنصة لا تستجيب', 'فشل الدفع'],
       },
       blocking: true,
     },
     {
       id: 'P2',
-      label: { fr: 'Élevée', en: 'High' },
+      label: { fr: 'Élevée', en: 'High', ar: 'عالية' },
       description: {
         fr: 'Dysfonctionnement dans l’envoi ou la réception des demandes.',
         en: 'Requests are not sent or received properly.',
+        ar: 'خلل في إرسال الطلبات أو استلامها.',
       },
       examples: {
         fr: ['Une demande de consultation n’arrive pas au consultant', 'Notification de demande non reçue'],
         en: ['A consultation request does not reach the consultant', 'Request notification not received'],
+        ar: ['طلب الاستشارة لا يصل إلى المستشار', 'لم يصل إشعار الطلب'],
       },
     },
     {
       id: 'P3',
-      label: { fr: 'Moyenne', en: 'Medium' },
+      label: { fr: 'Moyenne', en: 'Medium', ar: 'متوسطة' },
       description: {
         fr: 'Problèmes d’interface ou lenteur des performances.',
         en: 'Interface problems or slow performance.',
+        ar: 'مشكلات في الواجهة أو بطء في الأداء.',
       },
-      examples: { fr: ['Affichage incorrect', 'Pages lentes'], en: ['Display problem', 'Slow pages'] },
+      examples: {
+        fr: ['Affichage incorrect', 'Pages lentes'],
+        en: ['Display problem', 'Slow pages'],
+        ar: ['عرض غير صحيح', 'صفحات بطيئة'],
+      },
     },
     {
       id: 'P4',
-      label: { fr: 'Faible', en: 'Low' },
+      label: { fr: 'Faible', en: 'Low', ar: 'منخفضة' },
       description: {
         fr: 'Demandes d’amélioration ou questions générales.',
         en: 'Improvement requests or general questions.',
+        ar: 'طلبات تحسين أو أسئلة عامة.',
       },
       examples: {
         fr: ['Suggestion de fonctionnalité', 'Question générale'],
         en: ['Feature suggestion', 'General question'],
+        ar: ['اقتراح ميزة', 'سؤال عام'],
       },
     },
   ],
@@ -132,4 +143,22 @@ export const CONSULTING_SA_POLICY = {
   },
   pauseStatuses: ['pending-customer'],
   warningThresholds: [75, 90],
+  // Escalations (the desk's practice): "Critique (P1) : Arrêt complet de la plateforme ou échec du paiement" reaches
+  // every agent at once and, answered within "une heure", warns the admins at 90 %; a breach tells the assignee and
+  // the admins, whose 99 % monthly commitment it puts at risk.
+  escalations: [
+    { at: 'created', priorities: ['P1'], notify: ['agents'], note: 'arrêt complet ou échec du paiement' },
+    { at: 75, notify: ['assignee'] },
+    { at: 90, notify: ['assignee', 'admins'] },
+    { at: 'breach', notify: ['assignee', 'admins'] },
+  ],
+  // "Gestion des demandes de consultation": "accepter ou refuser la demande dans un délai de 4 heures ouvrables";
+  // "En l'absence de réponse, la demande est renvoyée au système de prise en charge" (the board); "contacter le
+  // client dans un délai de 24 heures ouvrables" (24 h of open time, not one business day). Human support hours.
+  consultations: {
+    acceptWithin: 'PT4H',
+    contactWithin: 'PT24H',
+    calendar: 'sa-business',
+    onExpiry: 'board',
+  },
 } satisfies SlaPolicyInput;

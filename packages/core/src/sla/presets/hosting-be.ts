@@ -2,6 +2,91 @@ import type { SlaPolicyInput } from '../policy.schema.ts';
 
 const EXTENDED_DAY: Array<[string, string]> = [['07:00', '22:00']];
 
+/** The GTI table of §3, as one entry per plan × priorities (categories and contract are added below). */
+type TargetRuleInput = SlaPolicyInput['targets'][number];
+
+const GTI_TABLE: Omit<TargetRuleInput, 'metric'>[] = [
+  {
+    plans: ['start'],
+    priorities: ['P1', 'P2'],
+    duration: 'PT48H',
+    calendar: 'be-business',
+    note: 'Start: GTI < 48 business hours',
+  },
+  {
+    plans: ['classique'],
+    priorities: ['P1', 'P2'],
+    duration: 'PT24H',
+    calendar: 'be-business',
+    note: 'Classique: GTI < 24 business hours',
+  },
+  {
+    plans: ['pro'],
+    priorities: ['P1'],
+    duration: 'PT4H',
+    calendar: 'be-business',
+    note: 'Pro: GTI < 4 business hours, for blocking incidents (§3)',
+  },
+  {
+    plans: ['sur-mesure'],
+    priorities: ['P1'],
+    duration: 'PT2H',
+    calendar: 'sur-mesure-extended',
+    note: 'Sur Mesure: GTI < 2 hours of the contract’s extended hours, for blocking incidents (§3)',
+  },
+  {
+    plans: ['pro', 'sur-mesure'],
+    priorities: ['P2'],
+    duration: 'PT24H',
+    calendar: 'be-business',
+    note: 'The fast targets aim at blocking incidents (§3): a non-blocking P2 gets the Classique GTI (< 24 business hours), still in the priority queue',
+  },
+  {
+    plans: '*',
+    priorities: ['P3'],
+    duration: 'PT48H',
+    calendar: 'be-business',
+    queue: 'standard',
+    note: 'P3 follows the standard schedule whatever the plan (§3): the Start GTI (< 48 business hours) in the standard queue',
+  },
+];
+
+/** The GTI: "le début de son analyse par notre équipe technique … l'assurance d'un diagnostic en cours" (§1). */
+const GTI_DEFINITION =
+  "GTI = « Délai maximum s'écoulant entre la notification de l'incident par le Client et le début de son analyse par notre équipe technique » (§1)";
+
+/**
+ * §5: "Ces SLA concernent la disponibilité de l'infrastructure d'hébergement"; a bug applicatif "relève de la
+ * Maintenance Applicative". The agreement gives the maintenance contract no GTI of its own, so we apply the plan's
+ * GTI to application tickets of clients holding one (our choice, to be replaced by the contract's figures); without a
+ * contract an application ticket has no GTI and is billed.
+ */
+const GTI_RULES: TargetRuleInput[] = [
+  ...GTI_TABLE.map((rule): TargetRuleInput => ({
+    ...rule,
+    metric: 'intervention',
+    categories: ['hosting'],
+    note: `${rule.note}. ${GTI_DEFINITION}`,
+  })),
+  ...GTI_TABLE.map((rule): TargetRuleInput => ({
+    ...rule,
+    metric: 'intervention',
+    categories: ['application'],
+    maintenanceContract: true,
+    note: `${rule.note}. Application bug: « L'intervention relève de la Maintenance Applicative » (§5); the seed gives the maintenance contract no GTI, so the plan's own GTI applies as the maintenance contract's target until the contract states its own`,
+  })),
+  {
+    plans: '*',
+    priorities: '*',
+    metric: 'intervention',
+    categories: ['application'],
+    maintenanceContract: false,
+    duration: null,
+    calendar: 'be-business',
+    note: "No GTI: « Ces SLA concernent la disponibilité de l'infrastructure d'hébergement »; a bug applicatif « relève de la Maintenance Applicative » and, without a maintenance contract, « fera l'objet d'un devis ou d'une facturation en régie au tarif en vigueur » (§5): billable, quote or time-and-materials",
+  },
+];
+
 /**
  * The Belgian web host's agreement (seed 000) as data. It only sets GTI targets ("délai de prise en
  * charge": a qualified agent starts the analysis); it promises no resolution time, so `resolution`
@@ -16,10 +101,11 @@ export const HOSTING_BE_POLICY = {
   reviewEveryMonths: 12,
   timeZone: 'Europe/Brussels',
   calendars: {
-    // "Les horaires étendus sont définis spécifiquement dans le contrat particulier": a placeholder that
-    // each Sur Mesure contract replaces through calendarOverrides / `accord sla due --calendar FILE`.
+    // An example of a contract's extended hours, kept under the slot's key so a contract can start from it. It is
+    // never applied by itself: `sur-mesure-extended` is a contract calendar (below), so a clock on it needs the
+    // contract's own calendar (calendarOverrides / `accord sla due --calendar FILE`) or fails.
     'sur-mesure-extended': {
-      name: 'Sur Mesure extended hours (placeholder, set per contract)',
+      name: 'Sur Mesure extended hours (example only: each contract sets its own)',
       timeZone: 'Europe/Brussels',
       week: {
         mon: EXTENDED_DAY,
@@ -33,6 +119,8 @@ export const HOSTING_BE_POLICY = {
       businessDay: 'PT15H',
     },
   },
+  // « Pour l'offre Sur Mesure, les horaires étendus sont définis spécifiquement dans le contrat particulier » (§2).
+  contractCalendars: ['sur-mesure-extended'],
   metrics: ['intervention', 'resolution'],
   priorities: [
     {
@@ -145,55 +233,7 @@ export const HOSTING_BE_POLICY = {
     },
   },
   targets: [
-    {
-      plans: ['start'],
-      priorities: ['P1', 'P2'],
-      metric: 'intervention',
-      duration: 'PT48H',
-      calendar: 'be-business',
-      note: 'Start: GTI < 48 business hours',
-    },
-    {
-      plans: ['classique'],
-      priorities: ['P1', 'P2'],
-      metric: 'intervention',
-      duration: 'PT24H',
-      calendar: 'be-business',
-      note: 'Classique: GTI < 24 business hours',
-    },
-    {
-      plans: ['pro'],
-      priorities: ['P1'],
-      metric: 'intervention',
-      duration: 'PT4H',
-      calendar: 'be-business',
-      note: 'Pro: GTI < 4 business hours, for blocking incidents (§3)',
-    },
-    {
-      plans: ['sur-mesure'],
-      priorities: ['P1'],
-      metric: 'intervention',
-      duration: 'PT2H',
-      calendar: 'sur-mesure-extended',
-      note: 'Sur Mesure: GTI < 2 hours of the contract’s extended hours, for blocking incidents (§3)',
-    },
-    {
-      plans: ['pro', 'sur-mesure'],
-      priorities: ['P2'],
-      metric: 'intervention',
-      duration: 'PT24H',
-      calendar: 'be-business',
-      note: 'The fast targets aim at blocking incidents (§3): a non-blocking P2 gets the Classique GTI (< 24 business hours), still in the priority queue',
-    },
-    {
-      plans: '*',
-      priorities: ['P3'],
-      metric: 'intervention',
-      duration: 'PT48H',
-      calendar: 'be-business',
-      queue: 'standard',
-      note: 'P3 follows the standard schedule whatever the plan (§3): the Start GTI (< 48 business hours) in the standard queue',
-    },
+    ...GTI_RULES,
     {
       plans: '*',
       priorities: '*',
@@ -210,5 +250,17 @@ export const HOSTING_BE_POLICY = {
     otherwise: { mode: 'quote', hourlyRate: null },
   },
   pauseStatuses: ['pending-customer'],
+  // The GTI runs to the start of the analysis, which waits on no one: « le début de son analyse par notre équipe
+  // technique » (§1). A question to the client does not stop or pause it; only resolution pauses while we wait.
+  metricPauseStatuses: { intervention: [] },
   warningThresholds: [75, 90],
+  // Escalations are the desk's own practice (the agreement sets targets, not who is told): a P1 — « un incident
+  // bloquant » that the Pro and Sur Mesure GTIs are written for — reaches every agent at once; 75 % tells the
+  // assignee (or, unassigned, the agents), 90 % the assignee and the admins; a breach the assignee and the admins.
+  escalations: [
+    { at: 'created', priorities: ['P1'], notify: ['agents'], note: 'incident bloquant: every agent at once' },
+    { at: 75, notify: ['assignee'] },
+    { at: 90, notify: ['assignee', 'admins'] },
+    { at: 'breach', notify: ['assignee', 'admins'] },
+  ],
 } satisfies SlaPolicyInput;

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 
 // Opening a ticket reads the organization's current contract (latest created_at, then id). The old index
 // (organization_id, created_at) left SQLite sorting the tie-break in a temporary B-tree on every ticket creation
-// (~40 µs, a tenth of the request); this one answers the lookup, workspace filter and order from the index alone.
+// (a visible share of the request); this one answers the lookup, workspace filter and order from the index alone.
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createIndex('contracts_workspace_organization_idx')

@@ -1,0 +1,2 @@
+export * from './consultation-policy.ts';
+export * from './consultation-rules.ts';

@@ -1,0 +1,3 @@
+export * from './normalize.ts';
+export * from './stem.ts';
+export * from './analyze.ts';

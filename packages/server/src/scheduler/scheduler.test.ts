@@ -1,0 +1,312 @@
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { createDatabase, databaseConfigFromEnv, type DatabaseHandle } from '../db/database.ts';
+import { ManualClock } from '../clock.ts';
+import { createTestDatabase, describeDialect, DIALECTS, type TestDatabase } from '../../test/dialects.ts';
+import { claimJobs, replaceJobs, type JobSpec } from './jobs.repository.ts';
+import { createScheduler, type JobHandler } from './scheduler.ts';
+
+const T0 = Date.parse('2026-03-02T08:00:00Z');
+const WS = 'ws-1';
+
+/**
+ * A second instance's database. PostgreSQL: its own pool, like another server process. SQLite: the server runs one
+ * process per database file, so the second instance shares the connection (two better-sqlite3 handles in one
+ * thread would wait on each other's locks synchronously, a deadlock no real deployment has).
+ */
+function secondInstance(testDb: TestDatabase): DatabaseHandle {
+  if (testDb.dialect === 'sqlite') return { ...testDb.handle, destroy: async () => undefined };
+  return createDatabase(databaseConfigFromEnv(testDb.env));
+}
+
+function jobRows(handle: DatabaseHandle) {
+  return handle.db.selectFrom('jobs').selectAll().orderBy('key').execute();
+}
+
+for (const dialect of DIALECTS) {
+  describeDialect(dialect, 'scheduler', () => {
+    let testDb: TestDatabase;
+    let clock: ManualClock;
+    beforeEach(async () => {
+      testDb = await createTestDatabase(dialect);
+      clock = new ManualClock(T0);
+    });
+    afterEach(async () => {
+      await testDb.drop();
+    });
+
+    const schedule = (subjectId: string, kinds: string[], jobs: JobSpec[]) =>
+      testDb.handle.db
+        .transaction()
+        .execute((trx) =>
+          replaceJobs(trx, { workspaceId: WS, subjectId, kinds, jobs, nowMs: clock.nowMs() }),
+        );
+
+    it('replaceJobs inserts, moves and deletes pending jobs, and never schedules a fired key again', async () => {
+      const fired: string[] = [];
+      const handlers = new Map<string, JobHandler>([['warn', async ({ job }) => void fired.push(job.key)]]);
+      const scheduler = createScheduler({ db: testDb.handle.db, clock, handlers });
+      await schedule(
+        't1',
+        ['warn'],
+        [
+          { kind: 'warn', key: 't1:75', dueAtMs: T0 + 1000, payload: { threshold: 75 } },
+          { kind: 'warn', key: 't1:90', dueAtMs: T0 + 5000, payload: { threshold: 90 } },
+        ],
+      );
+      clock.advance(1000);
+      expect(await scheduler.runOnce()).toBe(1);
+      // A recompute: 75 % (already fired) comes again, 90 % moves, a breach appears; other kinds are untouched.
+      await schedule('t1', ['other'], [{ kind: 'other', key: 't1:other', dueAtMs: T0 + 9000, payload: {} }]);
+      await schedule(
+        't1',
+        ['warn'],
+        [
+          { kind: 'warn', key: 't1:75', dueAtMs: T0 + 2000, payload: { threshold: 75 } },
+          { kind: 'warn', key: 't1:90', dueAtMs: T0 + 7000, payload: { threshold: 90, moved: true } },
+          { kind: 'warn', key: 't1:100', dueAtMs: T0 + 8000, payload: {} },
+        ],
+      );
+      let rows = await jobRows(testDb.handle);
+      expect(rows.map((r) => [r.key, r.state, Number(r.due_at)])).toEqual([
+        ['t1:100', 'pending', T0 + 8000],
+        ['t1:75', 'done', T0 + 1000],
+        ['t1:90', 'pending', T0 + 7000],
+        ['t1:other', 'pending', T0 + 9000],
+      ]);
+      expect(JSON.parse(rows.find((r) => r.key === 't1:90')!.payload_json)).toEqual({
+        threshold: 90,
+        moved: true,
+      });
+      // The ticket is paused: no warning jobs any more; the fired row stays as history.
+      await schedule('t1', ['warn'], []);
+      rows = await jobRows(testDb.handle);
+      expect(rows.map((r) => r.key)).toEqual(['t1:75', 't1:other']);
+      clock.advance(60_000);
+      handlers.set('other', async ({ job }) => void fired.push(job.key));
+      expect(await scheduler.runOnce()).toBe(1);
+      expect(fired).toEqual(['t1:75', 't1:other']);
+    });
+
+    it('fires only due jobs, records the lateness, and commits the handler writes with "done"', async () => {
+      const handlers = new Map<string, JobHandler>([
+        [
+          'note',
+          async ({ job, trx }) => {
+            await trx
+              .insertInto('notifications')
+              .values({
+                id: job.key,
+                workspace_id: WS,
+                user_id: 'u',
+                type: 'x',
+                ticket_id: null,
+                title: 't',
+                body: 'b',
+                created_at: clock.nowMs(),
+                read_at: null,
+              })
+              .execute();
+          },
+        ],
+      ]);
+      const scheduler = createScheduler({ db: testDb.handle.db, clock, handlers });
+      await schedule(
+        't',
+        ['note'],
+        [
+          { kind: 'note', key: 'a', dueAtMs: T0 - 30_000, payload: {} },
+          { kind: 'note', key: 'b', dueAtMs: T0 + 1, payload: {} },
+        ],
+      );
+      expect(await scheduler.runOnce()).toBe(1);
+      expect(await scheduler.runOnce()).toBe(0);
+      const rows = await jobRows(testDb.handle);
+      expect(
+        rows.map((r) => [r.key, r.state, r.lateness_ms === null ? null : Number(r.lateness_ms)]),
+      ).toEqual([
+        ['a', 'done', 30_000],
+        ['b', 'pending', null],
+      ]);
+      const notes = await testDb.handle.db.selectFrom('notifications').select('id').execute();
+      expect(notes.map((n) => n.id)).toEqual(['a']);
+    });
+
+    it('two scheduler instances on one database fire each of 500 due jobs exactly once', async () => {
+      const other = secondInstance(testDb);
+      try {
+        const jobs = Array.from({ length: 500 }, (_, i) => ({
+          kind: 'race',
+          key: `race:${i}`,
+          dueAtMs: T0 - i,
+          payload: { i },
+        }));
+        await schedule('race', ['race'], jobs);
+        const calls = new Map<string, number>();
+        const handler: JobHandler = async ({ job, trx }) => {
+          calls.set(job.key, (calls.get(job.key) ?? 0) + 1);
+          // Real work in the transaction, so the two instances overlap.
+          await trx.selectFrom('jobs').select('id').where('id', '=', job.id).execute();
+        };
+        const make = (db: DatabaseHandle['db']) =>
+          createScheduler({ db, clock, handlers: new Map([['race', handler]]), batchSize: 25 });
+        const a = make(testDb.handle.db);
+        const b = make(other.db);
+        const drain = async (s: ReturnType<typeof make>) => {
+          let n = 0;
+          for (let got = await s.runOnce(); got > 0; got = await s.runOnce()) n += got;
+          return n;
+        };
+        const [byA, byB] = await Promise.all([drain(a), drain(b)]);
+        expect(byA + byB).toBe(500);
+        expect(calls.size).toBe(500);
+        expect([...calls.values()].every((n) => n === 1)).toBe(true);
+        const states = await testDb.handle.db
+          .selectFrom('jobs')
+          .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
+          .groupBy('state')
+          .execute();
+        expect(states.map((s) => [s.state, Number(s.n)])).toEqual([['done', 500]]);
+      } finally {
+        await other.destroy();
+      }
+    });
+
+    it("takes over a crashed worker's job once its lease has expired, and the old claim can no longer finish", async () => {
+      const fired: number[] = [];
+      const scheduler = createScheduler({
+        db: testDb.handle.db,
+        clock,
+        leaseMs: 30_000,
+        handlers: new Map([['k', async ({ job }) => void fired.push(job.attempts)]]),
+      });
+      await schedule('t', ['k'], [{ kind: 'k', key: 'crash', dueAtMs: T0, payload: {} }]);
+      // The crashed worker: claims, then never finishes.
+      const [lost] = await claimJobs(testDb.handle.db, dialect, { nowMs: T0, leaseMs: 30_000, limit: 10 });
+      expect(lost?.attempts).toBe(1);
+      clock.advance(29_999);
+      expect(await scheduler.runOnce()).toBe(0);
+      clock.advance(1);
+      expect(await scheduler.runOnce()).toBe(1);
+      expect(await scheduler.runOnce()).toBe(0);
+      clock.advance(60_000);
+      expect(await scheduler.runOnce()).toBe(0);
+      expect(fired).toEqual([2]);
+      const [row] = await jobRows(testDb.handle);
+      expect([row?.state, Number(row?.lateness_ms)]).toEqual(['done', 30_000]);
+    });
+
+    it('retries a failing handler with exponential backoff, rolls its writes back, then marks it dead', async () => {
+      let calls = 0;
+      const scheduler = createScheduler({
+        db: testDb.handle.db,
+        clock,
+        maxAttempts: 3,
+        baseBackoffMs: 1000,
+        handlers: new Map<string, JobHandler>([
+          [
+            'fail',
+            async ({ trx }) => {
+              calls += 1;
+              await trx.deleteFrom('jobs').execute();
+              throw new Error(`boom ${calls}`);
+            },
+          ],
+        ]),
+      });
+      await schedule('t', ['fail'], [{ kind: 'fail', key: 'f', dueAtMs: T0, payload: {} }]);
+      expect(await scheduler.runOnce()).toBe(1);
+      let [row] = await jobRows(testDb.handle);
+      expect([row?.state, Number(row?.lease_until), row?.last_error]).toEqual(['retry', T0 + 1000, 'boom 1']);
+      clock.advance(999);
+      expect(await scheduler.runOnce()).toBe(0);
+      clock.advance(1);
+      expect(await scheduler.runOnce()).toBe(1);
+      [row] = await jobRows(testDb.handle);
+      expect([row?.state, Number(row?.lease_until)]).toEqual(['retry', T0 + 1000 + 2000]);
+      clock.advance(2000);
+      expect(await scheduler.runOnce()).toBe(1);
+      [row] = await jobRows(testDb.handle);
+      expect([row?.state, row?.attempts, row?.last_error, row?.fired_at]).toEqual([
+        'dead',
+        3,
+        'boom 3',
+        null,
+      ]);
+      clock.advance(3_600_000);
+      expect(await scheduler.runOnce()).toBe(0);
+      expect(calls).toBe(3);
+    });
+
+    it('start() polls, nudge() wakes the loop, stop() returns once the loop has ended', async () => {
+      const fired: string[] = [];
+      const scheduler = createScheduler({
+        db: testDb.handle.db,
+        clock,
+        pollMs: 60_000,
+        handlers: new Map([['k', async ({ job }) => void fired.push(job.key)]]),
+      });
+      scheduler.start();
+      await new Promise((r) => setTimeout(r, 50));
+      await schedule('t', ['k'], [{ kind: 'k', key: 'now', dueAtMs: T0, payload: {} }]);
+      scheduler.nudge();
+      for (let i = 0; i < 100 && fired.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      await scheduler.stop();
+      expect(fired).toEqual(['now']);
+    });
+
+    it.runIf(dialect === 'postgres')(
+      "locks a job's subject before its row: a change holding the subject and rescheduling the job never deadlocks with it",
+      async () => {
+        // The subject stands for a ticket: a row that the handler locks, as a ticket change does.
+        await testDb.handle.db.insertInto('live_sequence').values({ name: 'subject-1', value: 0 }).execute();
+        const lockSubject = async (trx: Parameters<JobHandler>[0]['trx'], ids: readonly string[]) => {
+          await trx
+            .selectFrom('live_sequence')
+            .select('name')
+            .where('name', 'in', [...ids])
+            .forUpdate()
+            .execute();
+        };
+        const fired: string[] = [];
+        const scheduler = createScheduler({
+          db: testDb.handle.db,
+          clock,
+          handlers: new Map<string, JobHandler>([
+            [
+              'k',
+              async ({ job, trx }) => {
+                await lockSubject(trx, [job.subjectId]);
+                fired.push(job.key);
+              },
+            ],
+          ]),
+          subjectLocks: new Map([['k', lockSubject]]),
+        });
+        await schedule('subject-1', ['k'], [{ kind: 'k', key: 'subject-1:k', dueAtMs: T0, payload: {} }]);
+        const other = secondInstance(testDb);
+        try {
+          // A change (another instance) locks the subject, then reschedules the subject's jobs while the batch runs.
+          const change = other.db.transaction().execute(async (trx) => {
+            await lockSubject(trx, ['subject-1']);
+            await new Promise((r) => setTimeout(r, 300));
+            await replaceJobs(trx, {
+              workspaceId: WS,
+              subjectId: 'subject-1',
+              kinds: ['k'],
+              jobs: [{ kind: 'k', key: 'subject-1:k', dueAtMs: T0 + 60_000, payload: {} }],
+              nowMs: clock.nowMs(),
+            });
+          });
+          await new Promise((r) => setTimeout(r, 100));
+          const batch = scheduler.runOnce();
+          // Without the subject locked first, PostgreSQL reports a deadlock and aborts one of the two.
+          await expect(change).resolves.toBeUndefined();
+          expect(await batch).toBe(1);
+          expect(fired).toEqual(['subject-1:k']);
+        } finally {
+          await other.destroy();
+        }
+      },
+    );
+  });
+}

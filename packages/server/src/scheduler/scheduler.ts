@@ -1,0 +1,157 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Clock } from '../clock.ts';
+import type { Db } from '../db/database.ts';
+import { dialectOf } from '../db/dialect.ts';
+import type { Database } from '../db/schema.ts';
+import { claimJobs, finishJob, finishJobs, retryJob, type ClaimedJob } from './jobs.repository.ts';
+import { createWakeableLoop } from './loop.ts';
+
+/**
+ * A handler runs inside a transaction that also marks its job done (fenced by the claim's attempt number): what it
+ * writes commits with "done" or not at all, so a crash or a lost lease can never fire a job's writes twice.
+ * Handlers must therefore only write to the database; a message to the outside world is an `outbox` row, sent
+ * afterwards by the dispatcher (at-least-once, with a stable id).
+ */
+export type JobHandler = (context: { job: ClaimedJob; trx: Transaction<Database> }) => Promise<void>;
+
+/**
+ * Locks the rows a kind's handler will lock (its subjects: a ticket for an SLA job), before the batch touches its
+ * jobs' own rows. A ticket change locks its ticket and then upserts that ticket's jobs; a batch that marked a job
+ * done first and then waited for the ticket held the lock the change wanted next: on PostgreSQL, a deadlock.
+ */
+export type SubjectLock = (trx: Transaction<Database>, subjectIds: readonly string[]) => Promise<void>;
+
+export interface SchedulerObserver {
+  fired?(job: ClaimedJob, latenessMs: number): void;
+  failed?(job: ClaimedJob, error: string, dead: boolean): void;
+}
+
+export interface SchedulerOptions {
+  readonly db: Db;
+  readonly clock: Clock;
+  /** Looked up when a job runs, so handlers may be registered after creation. */
+  readonly handlers: ReadonlyMap<string, JobHandler>;
+  /** Per job kind, what its handler locks first (see SubjectLock); looked up per batch like the handlers. */
+  readonly subjectLocks?: ReadonlyMap<string, SubjectLock>;
+  /** How long a claim is exclusive; a worker that dies is replaced once it runs out. */
+  readonly leaseMs?: number;
+  readonly batchSize?: number;
+  readonly pollMs?: number;
+  readonly maxAttempts?: number;
+  /** Jobs run in one transaction (SQLite's other writers wait for it; a failure reruns them one by one). */
+  readonly jobsPerTransaction?: number;
+  /** First retry delay; each further failure doubles it, up to `maxBackoffMs`. */
+  readonly baseBackoffMs?: number;
+  readonly maxBackoffMs?: number;
+  readonly observer?: SchedulerObserver;
+  readonly onError?: (error: unknown) => void;
+}
+
+export interface Scheduler {
+  /** Claims and runs one batch of due jobs; the number claimed. Tests drive the scheduler with it. */
+  runOnce(): Promise<number>;
+  start(): void;
+  /** Wakes the loop now (a write scheduled an imminent job); the database stays the source of truth. */
+  nudge(): void;
+  stop(): Promise<void>;
+}
+
+export function backoffMs(attempts: number, baseMs: number, maxMs: number): number {
+  return Math.min(maxMs, baseMs * 2 ** Math.max(0, attempts - 1));
+}
+
+export function createScheduler(options: SchedulerOptions): Scheduler {
+  const { db, clock, handlers, observer } = options;
+  const leaseMs = options.leaseMs ?? 60_000;
+  const batchSize = options.batchSize ?? 100;
+  const maxAttempts = options.maxAttempts ?? 10;
+  const jobsPerTransaction = options.jobsPerTransaction ?? 50;
+  const baseBackoffMs = options.baseBackoffMs ?? 10_000;
+  const maxBackoffMs = options.maxBackoffMs ?? 3_600_000;
+  const dialect = dialectOf(db as unknown as Kysely<unknown>);
+
+  async function lockSubjects(trx: Transaction<Database>, jobs: readonly ClaimedJob[]): Promise<void> {
+    const byKind = new Map<string, Set<string>>();
+    for (const job of jobs) {
+      if (options.subjectLocks?.has(job.kind) !== true) continue;
+      let ids = byKind.get(job.kind);
+      if (ids === undefined) byKind.set(job.kind, (ids = new Set()));
+      ids.add(job.subjectId);
+    }
+    for (const kind of [...byKind.keys()].sort())
+      await options.subjectLocks?.get(kind)?.(trx, [...(byKind.get(kind) ?? [])].sort());
+  }
+
+  /** What a failed attempt becomes: retried after its backoff, or dead after the last one. */
+  async function fail(job: ClaimedJob, error: string): Promise<void> {
+    const nowMs = clock.nowMs();
+    const dead = job.attempts >= maxAttempts;
+    if (dead) await finishJob(db, job, { nowMs, state: 'dead', error });
+    else
+      await retryJob(db, job, {
+        retryAtMs: nowMs + backoffMs(job.attempts, baseBackoffMs, maxBackoffMs),
+        error,
+      });
+    observer?.failed?.(job, error, dead);
+  }
+
+  /**
+   * Optimistic batches: the jobs are marked done in one statement and their handlers run in the same transaction, so
+   * a batch costs one commit. If anything throws, the whole batch rolls back and its jobs run again one per
+   * transaction, which isolates the failing one (retried or dead) without holding up the others.
+   */
+  async function runBatch(jobs: readonly ClaimedJob[]): Promise<void> {
+    const nowMs = clock.nowMs();
+    let fired = new Set<string>();
+    try {
+      await db.transaction().execute(async (trx) => {
+        // The subjects first, in id order (two workers' batches then lock them in the same order too), then the jobs:
+        // the order every ticket change takes them in.
+        await lockSubjects(trx, jobs);
+        // Marking done first locks the rows: a worker that takes a job over after its lease skips or waits for it.
+        fired = await finishJobs(trx, jobs, nowMs);
+        for (const job of jobs) {
+          if (!fired.has(job.id)) continue;
+          const handler = handlers.get(job.kind);
+          if (handler === undefined) throw new Error(`no handler for job kind '${job.kind}'`);
+          await handler({ job, trx });
+        }
+      });
+    } catch (error) {
+      if (jobs.length > 1) {
+        for (const job of jobs) await runBatch([job]);
+        return;
+      }
+      const [job] = jobs;
+      if (job !== undefined) await fail(job, error instanceof Error ? error.message : String(error));
+      return;
+    }
+    for (const job of jobs) if (fired.has(job.id)) observer?.fired?.(job, Math.max(0, nowMs - job.dueAtMs));
+  }
+
+  async function runOnce(): Promise<number> {
+    const nowMs = clock.nowMs();
+    const claimed = await claimJobs(db, dialect, { nowMs, leaseMs, limit: batchSize });
+    const runnable: ClaimedJob[] = [];
+    for (const job of claimed) {
+      if (job.attempts <= maxAttempts) runnable.push(job);
+      else {
+        // Claimed again and again without finishing: its workers keep dying on it.
+        const error = `claimed ${job.attempts - 1} times without finishing`;
+        await finishJob(db, job, { nowMs, state: 'dead', error });
+        observer?.failed?.(job, error, true);
+      }
+    }
+    for (let i = 0; i < runnable.length; i += jobsPerTransaction)
+      await runBatch(runnable.slice(i, i + jobsPerTransaction));
+    return claimed.length;
+  }
+
+  const loop = createWakeableLoop({
+    step: runOnce,
+    batchSize,
+    pollMs: options.pollMs ?? 1000,
+    onError: options.onError ?? ((error) => console.error('accord: scheduler', error)),
+  });
+  return { runOnce, start: loop.start, nudge: loop.nudge, stop: loop.stop };
+}

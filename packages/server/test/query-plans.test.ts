@@ -1,0 +1,77 @@
+import type { CompiledQuery } from 'kysely';
+import { planOf as planOfQuery } from './query-plan.ts';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { readAfterQuery } from '../src/live/live-event.repository.ts';
+import { claimQuery, stalePendingJobs } from '../src/scheduler/jobs.repository.ts';
+import { createTestDatabase, describeDialect, DIALECTS, type TestDatabase } from './dialects.ts';
+
+/**
+ * Statements that run on every ticket write must read the rows they are about through an index, whatever the size
+ * of the desk: a plan that walks a table-wide index (all pending jobs) makes each write cost grow with the open work.
+ */
+for (const dialect of DIALECTS) {
+  describeDialect(dialect, 'query plans on the write path', () => {
+    let testDb: TestDatabase;
+    beforeAll(async () => {
+      testDb = await createTestDatabase(dialect);
+    });
+    afterAll(async () => {
+      await testDb?.drop();
+    });
+
+    const planOf = (query: CompiledQuery) => planOfQuery(testDb, query);
+
+    it("rescheduling a ticket's jobs reads that ticket's pending jobs by the subject index", async () => {
+      const query = stalePendingJobs(
+        testDb.handle.db,
+        'ticket-1',
+        ['sla-warning', 'sla-breach'],
+        ['k1', 'k2', 'k3'],
+      ).compile();
+      const plan = await planOf(query);
+      expect(plan).toContain('jobs_subject_state_idx');
+      if (dialect === 'sqlite') expect(plan).toMatch(/subject_id=\? AND state=\? AND kind=\?/);
+    });
+
+    it("a stream reader's events are one range scan of the workspace's log, its own recipient rows by key", async () => {
+      const scope = {
+        workspaceId: 'w1',
+        staff: false,
+        organizationId: null,
+        requesterId: 'u1',
+        userId: 'u1',
+      };
+      const plan = await planOf(readAfterQuery(testDb.handle.db, scope, 41, 200).compile());
+      expect(plan).toContain('live_events_workspace_seq_idx');
+      if (dialect === 'sqlite') {
+        expect(plan).toMatch(
+          /live_events USING INDEX live_events_workspace_seq_idx \(workspace_id=\? AND seq>\?\)/,
+        );
+        expect(plan).toMatch(/live_event_recipients.*\(user_id=\? AND seq=\?\)/);
+      } else expect(plan).toMatch(/live_event_recipients_pk/);
+      expect(plan).not.toMatch(/SCAN live_events|Seq Scan/);
+    });
+
+    it('a scheduler claim walks due jobs in due order and stops at its batch, however many are due', async () => {
+      const due = claimQuery(testDb.handle.db, dialect, {
+        states: ['pending'],
+        column: 'due_at',
+        nowMs: 1_800_000_000_000,
+        leaseMs: 60_000,
+        count: 100,
+      }).compile();
+      const plan = await planOf(due);
+      expect(plan).toContain('jobs_state_due_idx');
+      // With the expired leases in the same OR, SQLite sorted every due job for each batch.
+      if (dialect === 'sqlite') expect(plan).not.toContain('TEMP B-TREE');
+      const expired = claimQuery(testDb.handle.db, dialect, {
+        states: ['running', 'retry'],
+        column: 'lease_until',
+        nowMs: 1_800_000_000_000,
+        leaseMs: 60_000,
+        count: 100,
+      }).compile();
+      expect(await planOf(expired)).toContain('jobs_state_lease_idx');
+    });
+  });
+}
