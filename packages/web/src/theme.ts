@@ -18,6 +18,8 @@ export const theme = createTheme({
       '#0d3760',
     ],
   },
+  // A user who asks the system for less motion gets no transitions (menus, selects, modals).
+  respectReducedMotion: true,
   defaultRadius: 'sm',
   fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans Arabic", sans-serif',
   fontSizes: { xs: '12px', sm: '13px', md: '14px', lg: '16px', xl: '18px' },

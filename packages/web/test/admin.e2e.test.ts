@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   browserFound,
+  choose,
   DESKTOP,
   inspect,
   PHONE,
@@ -35,9 +36,8 @@ describe.skipIf(!browserFound)(
     let hookUrl = '';
     const url = (path: string) => `${rig.server.baseUrl}${path}`;
     /** A Mantine Select: open it by its label, pick the option. */
-    const choose = async (page: Page, label: string, option: string) => {
-      await page.getByRole('textbox', { name: label, exact: true }).click();
-      await page.getByRole('option', { name: option, exact: true }).click();
+    const chooseIn = async (page: Page, label: string, option: string) => {
+      await choose(page, page.getByRole('textbox', { name: label, exact: true }), option);
     };
 
     /** axe and screenshots, then: nothing wider than a 360 px phone (the widest offenders named on failure). */
@@ -80,14 +80,18 @@ describe.skipIf(!browserFound)(
       await admin.getByRole('textbox', { name: 'Name', exact: true }).fill('Brasserie Lumière');
       await admin.getByLabel('Contact name').fill('Léa Martin');
       await admin.getByLabel('Contact e-mail').fill('lea@brasserie.example');
-      await choose(admin, 'Plan', 'Custom');
+      await chooseIn(admin, 'Plan', 'Custom');
       await admin.getByRole('button', { name: 'Save', exact: true }).click();
       // The server refuses a Sur Mesure contract without its calendar: said on the field, with the server's code.
       const refusal = admin.getByRole('alert').filter({ hasText: 'CONTRACT_CALENDAR_REQUIRED' });
       await refusal.waitFor();
       await admin.getByText('choose its calendar').waitFor();
       await check(admin, 'admin-organization-refused');
-      await choose(admin, 'Extended-hours calendar', 'Sur Mesure Org extended hours (sur-mesure-org-hours)');
+      await chooseIn(
+        admin,
+        'Extended-hours calendar',
+        'Sur Mesure Org extended hours (sur-mesure-org-hours)',
+      );
       await admin.getByRole('button', { name: 'Save', exact: true }).click();
       await admin.getByText('Organization Brasserie Lumière created').waitFor();
       const row = admin
@@ -122,7 +126,7 @@ describe.skipIf(!browserFound)(
       await admin.getByRole('textbox', { name: 'E-mail', exact: true }).fill('chef@brasserie.example');
       await admin.getByRole('textbox', { name: 'Name', exact: true }).fill('Chef Lumière');
       await admin.getByLabel('Initial password').fill('short');
-      await choose(admin, 'Organization', 'Brasserie Lumière');
+      await chooseIn(admin, 'Organization', 'Brasserie Lumière');
       await admin.getByRole('button', { name: 'Save', exact: true }).click();
       await admin.getByRole('alert').filter({ hasText: 'WEAK_PASSWORD' }).waitFor();
       await admin.getByLabel('Initial password').fill('a long enough password');
@@ -138,7 +142,7 @@ describe.skipIf(!browserFound)(
       ).toBeGreaterThan(0);
 
       // Moved to another organization from the list.
-      await choose(admin, 'Organization of Chef Lumière', 'Pro Org');
+      await chooseIn(admin, 'Organization of Chef Lumière', 'Pro Org');
       await admin.getByText('User updated').waitFor();
       const moved = await rig.server.request('GET', '/api/v1/users?role=client', undefined, {
         token: await rig.server.login('admin@acme.test'),
@@ -157,7 +161,7 @@ describe.skipIf(!browserFound)(
       expect(chef?.organizationId).toBe(pro?.id);
 
       // An agent made a client without an organization: the server's refusal is shown.
-      await choose(admin, 'Role of agent', 'Client');
+      await chooseIn(admin, 'Role of agent', 'Client');
       await admin.getByRole('alert').filter({ hasText: 'VALIDATION_FAILED' }).waitFor();
     });
 

@@ -73,15 +73,32 @@ export interface BrowserRig {
 }
 
 /**
- * Opens a select (a combobox textbox) and picks `name` from its own list: the list the textbox controls
- * (`aria-controls`), not any option of that name on the page. A select of the page just left can still hold its
- * list in the document for a moment, with the same option in it, detached again and again while a click waits.
+ * Opens a select (a combobox textbox), types `typing` first when given (a searchable select), and picks `name`
+ * from its own list: the list the textbox controls (`aria-controls`), not any option of that name on the page. A
+ * select of the page just left can still hold its list in the document for a moment, with the same option in it,
+ * detached again and again while a click waits. A list that closes under the click (a re-render while it opens) is
+ * opened again, up to three times. (What the select shows afterwards is the caller's to check: a refused change
+ * puts the old value back.)
  */
-export async function choose(page: Page, select: Locator, name: string | RegExp): Promise<void> {
-  await select.click();
-  const list = await select.getAttribute('aria-controls');
-  const scope = list === null ? page : page.locator(`[id="${list}"]`);
-  await scope.getByRole('option', { name, exact: typeof name === 'string' }).click();
+export async function choose(
+  page: Page,
+  select: Locator,
+  name: string | RegExp,
+  options: { typing?: string } = {},
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await select.click({ timeout: 10_000 });
+      if (options.typing !== undefined) await select.fill(options.typing, { timeout: 10_000 });
+      const list = await select.getAttribute('aria-controls', { timeout: 10_000 });
+      const scope = list === null ? page : page.locator(`[id="${list}"]`);
+      await scope.getByRole('option', { name, exact: typeof name === 'string' }).click({ timeout: 10_000 });
+      return;
+    } catch (error) {
+      if (attempt === 3) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
 }
 
 /** Runs `step`, warns when it takes over 5 s, and gives up waiting (with a warning) after 20 s. */
@@ -130,6 +147,8 @@ export async function startBrowserRig(): Promise<BrowserRig> {
       viewport: DESKTOP,
       locale: options.locale ?? 'en-GB',
       timezoneId: options.timezoneId ?? 'Europe/Brussels',
+      // The app honours the setting (theme.respectReducedMotion): no list is still sliding in when it is clicked.
+      reducedMotion: 'reduce',
     });
     contexts.push(created);
     // The browser's time starts at the server's (a test clock held at T0) and then runs.

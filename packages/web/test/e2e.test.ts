@@ -4,7 +4,14 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserFound, DESKTOP, inspect, startBrowserRig, type BrowserRig } from './browser-harness.ts';
+import {
+  browserFound,
+  choose,
+  DESKTOP,
+  inspect,
+  startBrowserRig,
+  type BrowserRig,
+} from './browser-harness.ts';
 
 describe.skipIf(!browserFound)(
   'web app end to end (Chromium, SQLite)',
@@ -195,11 +202,13 @@ describe.skipIf(!browserFound)(
       await expect(rows.first().textContent()).resolves.toContain('Mail queue stuck on relay-2');
 
       // Breaching before: nothing is overdue at the start; within 72 h the P2 falls due.
-      await page.locator('input').and(page.getByLabel('Breaching before')).click();
-      await page.getByRole('option', { name: 'Already overdue' }).click();
+      await choose(page, page.locator('input').and(page.getByLabel('Breaching before')), 'Already overdue');
       await page.getByText('Nothing waiting.').waitFor();
-      await page.locator('input').and(page.getByLabel('Breaching before')).click();
-      await page.getByRole('option', { name: 'Within 72 h from now' }).click();
+      await choose(
+        page,
+        page.locator('input').and(page.getByLabel('Breaching before')),
+        'Within 72 h from now',
+      );
       await expect.poll(() => rows.count()).toBe(1);
       await inspect(page, 'queue-filtered');
 
@@ -226,8 +235,7 @@ describe.skipIf(!browserFound)(
       // Bulk assign: each ticket through the ticket API.
       await page.getByRole('checkbox', { name: 'Select: Mail queue stuck on relay-2' }).check();
       await page.getByRole('checkbox', { name: 'Select: Backup job failed on db-1' }).check();
-      await page.locator('input').and(page.getByLabel('Assign to')).click();
-      await page.getByRole('option', { name: /agent \(Me\)/ }).click();
+      await choose(page, page.locator('input').and(page.getByLabel('Assign to')), /agent \(Me\)/);
       await inspect(page, 'queue-bulk');
       await page.getByRole('button', { name: 'Assign 2 selected' }).click();
       await page.getByText('2 assigned, 0 refused').waitFor();
@@ -248,10 +256,8 @@ describe.skipIf(!browserFound)(
       const page = await signedIn('agent@acme.test');
       await page.goto(`${rig.server.baseUrl}/tickets/new`);
       await page.getByRole('heading', { name: 'File a ticket for a client' }).waitFor();
-      await page.locator('input').and(page.getByLabel('Organization')).click();
-      await page.getByRole('option', { name: 'Pro Org' }).click();
-      await page.locator('input').and(page.getByLabel('Requester')).click();
-      await page.getByRole('option', { name: /pro@acme\.test/ }).click();
+      await choose(page, page.locator('input').and(page.getByLabel('Organization')), 'Pro Org');
+      await choose(page, page.locator('input').and(page.getByLabel('Requester')), /pro@acme\.test/);
       await page.getByRole('radio', { name: /^P1/ }).check();
       // The segmented control's radio is visually hidden: its label is what a person clicks.
       await page.getByText('Phone', { exact: true }).click();

@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD } from '../../server/test/server-harness.ts';
 import { join } from 'node:path';
-import { browserFound, inspect, SHOTS, startBrowserRig, type BrowserRig } from './browser-harness.ts';
+import { browserFound, choose, inspect, SHOTS, startBrowserRig, type BrowserRig } from './browser-harness.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -96,8 +96,7 @@ describe.skipIf(!browserFound)(
       await staff
         .getByLabel('Body (Markdown)')
         .fill('Menu **Facturation**, puis *Exporter*.\n\n<script>alert(1)</script>');
-      await editor.getByLabel('Language').click();
-      await staff.getByRole('option', { name: 'Français' }).click();
+      await choose(staff, editor.getByLabel('Language'), 'Français');
       await editor.getByLabel('Category').fill('Facturation');
       await staff.getByRole('tab', { name: 'Preview' }).click();
       const preview = staff.getByTestId('article-preview');

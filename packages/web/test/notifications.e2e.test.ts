@@ -3,7 +3,7 @@
  * updated live through the SSE stream, the preferences matrix saved and reloaded, language and zone.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserFound, inspect, startBrowserRig, type BrowserRig } from './browser-harness.ts';
+import { browserFound, choose, inspect, startBrowserRig, type BrowserRig } from './browser-harness.ts';
 
 describe.skipIf(!browserFound)(
   'notifications page (Chromium, SQLite)',
@@ -154,10 +154,10 @@ describe.skipIf(!browserFound)(
     it('a client sets French and Brussels time: the page follows after a reload', async () => {
       const page = await rig.signedIn('pro@acme.test');
       await page.goto(`${rig.server.baseUrl}/notifications`);
-      await page.getByRole('textbox', { name: 'My language' }).click();
-      await page.getByRole('option', { name: 'Français' }).click();
-      await page.getByRole('textbox', { name: 'My time zone' }).fill('Europe/Brus');
-      await page.getByRole('option', { name: 'Europe/Brussels' }).click();
+      await choose(page, page.getByRole('textbox', { name: 'My language' }), 'Français');
+      await choose(page, page.getByRole('textbox', { name: 'My time zone' }), 'Europe/Brussels', {
+        typing: 'Europe/Brus',
+      });
       await page.getByRole('button', { name: 'Save', exact: true }).click();
       await page.getByRole('heading', { name: 'Langue et fuseau horaire' }).waitFor();
       await page.reload();

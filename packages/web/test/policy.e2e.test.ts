@@ -4,7 +4,7 @@
  * its review and listed as the new version — and the page in Arabic, right to left, with the overdue review banner.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserFound, inspect, startBrowserRig, type BrowserRig } from './browser-harness.ts';
+import { browserFound, choose, inspect, startBrowserRig, type BrowserRig } from './browser-harness.ts';
 
 describe.skipIf(!browserFound)(
   'policy page and what-if (Chromium, SQLite)',
@@ -66,8 +66,7 @@ describe.skipIf(!browserFound)(
         .getByLabel('Target for Time to intervention · start · P1, P2 · hosting', { exact: true })
         .fill('PT96H');
       // And a closed day in the draft's Belgian calendar (Thursday 5 March): it only ever moves due instants later.
-      await page.getByRole('textbox', { name: 'Calendar', exact: true }).click();
-      await page.getByRole('option', { name: 'be-business', exact: true }).click();
+      await choose(page, page.getByRole('textbox', { name: 'Calendar', exact: true }), 'be-business');
       await page.getByLabel('Close a date').fill('2026-03-05');
       await page.getByRole('button', { name: 'Add the closed date' }).click();
       await page.getByTestId('draft-calendar-edits').getByText('be-business: closed on 2026-03-05').waitFor();

@@ -19,10 +19,13 @@ export function ProfileSettings() {
   const [timeZone, setTimeZone] = useState<string>('');
   const [saved, setSaved] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  // The form follows the session until the user edits it: a session refresh meanwhile must not undo a choice.
+  const [edited, setEdited] = useState(false);
   useEffect(() => {
+    if (edited) return;
     setLanguageChoice(me?.language ?? '');
     setTimeZone(me?.timeZone ?? '');
-  }, [me]);
+  }, [me, edited]);
   const zones = useMemo(() => {
     const names = Intl.supportedValuesOf('timeZone');
     return [
@@ -38,6 +41,7 @@ export function ProfileSettings() {
       .then(async () => {
         if (chosen !== null) setLanguage(chosen);
         await reload();
+        setEdited(false);
         setSaved(true);
       })
       .catch(setError);
@@ -57,7 +61,10 @@ export function ProfileSettings() {
           label={t('notifications.profile.language')}
           data={[{ value: '', label: t('notifications.profile.workspaceDefault') }, ...LANGUAGES]}
           value={language}
-          onChange={(v) => setLanguageChoice(v ?? '')}
+          onChange={(v) => {
+            setEdited(true);
+            setLanguageChoice(v ?? '');
+          }}
           allowDeselect={false}
           w={200}
         />
@@ -65,7 +72,10 @@ export function ProfileSettings() {
           label={t('notifications.profile.timeZone')}
           data={zones}
           value={timeZone}
-          onChange={(v) => setTimeZone(v ?? '')}
+          onChange={(v) => {
+            setEdited(true);
+            setTimeZone(v ?? '');
+          }}
           searchable
           allowDeselect={false}
           limit={50}
