@@ -366,5 +366,174 @@ for (const dialect of DIALECTS) {
       });
       expect([again.status, errorOf(again).code]).toEqual([422, 'INVALID_TRANSITION']);
     });
+
+    /** The service's write commits, then the process fails before it can record anything more. */
+    function crashAfter(name: 'create' | 'comment') {
+      const tickets = server.services.tickets as unknown as Record<
+        string,
+        (...a: unknown[]) => Promise<unknown>
+      >;
+      const original = tickets[name];
+      if (original === undefined) throw new Error(`no ${name}`);
+      tickets[name] = async (...args: unknown[]) => {
+        await original(...args);
+        throw new Error(`crash after ${name}`);
+      };
+      return () => {
+        tickets[name] = original;
+      };
+    }
+
+    /** What was queued for a ticket besides the `ticket.updated` of every change, by topic. */
+    async function messagesOf(ticketId: string) {
+      const rows = await server.testDb.handle.db
+        .selectFrom('outbox')
+        .select('topic')
+        .where('payload_json', 'like', `%${ticketId}%`)
+        .where('topic', '!=', 'ticket.updated')
+        .orderBy('topic')
+        .execute();
+      return rows.map((r) => r.topic);
+    }
+
+    async function filesOf(ticketId: string) {
+      const res = await server.request('GET', `/api/v1/tickets/${ticketId}/attachments`, undefined, {
+        token: pro,
+      });
+      return itemsOf(res).map((f) => f['filename']);
+    }
+
+    const logFile = { filename: 'log.txt', content: 'ERR 500', contentType: 'text/plain' };
+
+    it('a crash after a new ticket is written, before the message is marked: a resent copy and a replay open no second ticket', async () => {
+      const db = server.testDb.handle.db;
+      const titled = () =>
+        db.selectFrom('tickets').select('id').where('subject', '=', 'Crash once').execute();
+      const request = {
+        from: 'pro@acme.test',
+        to: SUPPORT,
+        subject: 'Crash once',
+        text: 'The mail server queue is stuck.',
+        messageId: '<crash-once@client.example>',
+        attachments: [logFile],
+      };
+      const restore = crashAfter('create');
+      const crashed = await send(request).finally(restore);
+      expect(crashed).toMatchObject({ status: 'failed' });
+      expect(crashed.last_error).toContain('crash after create');
+      const [ticket, ...more] = await titled();
+      expect(more).toEqual([]);
+      if (ticket === undefined) throw new Error('the ticket was not written');
+      // The ticket id committed with the ticket, before the crash.
+      expect(crashed.ticket_id).toBe(ticket.id);
+      // The peer sends the same message again (its 250 was lost): the ticket the first copy made is found.
+      const resent = await send(request);
+      expect(resent).toMatchObject({ status: 'ignored', ticket_id: ticket.id });
+      // Staff replay the failed copy: it finishes (its attachment) on the same ticket.
+      const replayed = await server.inbound.replayAsOperator(crashed.id);
+      expect(replayed).toMatchObject({ status: 'processed', reason: 'new ticket', ticketId: ticket.id });
+      expect(await titled()).toHaveLength(1);
+      expect(await filesOf(ticket.id)).toEqual(['log.txt']);
+      expect(await messagesOf(ticket.id)).toEqual(['ticket.attachment-added', 'ticket.created']);
+    });
+
+    it('a crash after a reply is appended, before the message is marked: a restart appends no second reply', async () => {
+      const db = server.testDb.handle.db;
+      const ticket = await proTicket('Crash on reply');
+      const restore = crashAfter('comment');
+      const crashed = await send({
+        from: 'pro@acme.test',
+        to: SUPPORT,
+        subject: `RE: [#${ticket.id.slice(0, 8).toUpperCase()}] Crash on reply`,
+        text: 'Still stuck.',
+        attachments: [logFile],
+      }).finally(restore);
+      expect(crashed).toMatchObject({ status: 'failed', ticket_id: ticket.id });
+      // As a process that stopped there leaves it: claimed, never marked; the listener's start picks it up.
+      await db
+        .updateTable('inbound_mail')
+        .set({ status: 'processing' })
+        .where('id', '=', crashed.id)
+        .execute();
+      server.clock.advance(11 * 60_000);
+      await server.inbound.processPending();
+      const row = await db
+        .selectFrom('inbound_mail')
+        .select(['status', 'ticket_id', 'reason'])
+        .where('id', '=', crashed.id)
+        .executeTakeFirstOrThrow();
+      expect(row).toMatchObject({
+        status: 'processed',
+        ticket_id: ticket.id,
+        reason: 'reply by subject-reference',
+      });
+      expect((await publicComments(ticket.id)).map((c) => c['body'])).toEqual(['Still stuck.']);
+      expect(await filesOf(ticket.id)).toEqual(['log.txt']);
+      // Processed is final; and one of each message: no second notification either.
+      await expect(server.inbound.replayAsOperator(crashed.id)).rejects.toMatchObject({
+        code: 'INVALID_TRANSITION',
+      });
+      expect(await messagesOf(ticket.id)).toEqual([
+        'comment.created',
+        'ticket.attachment-added',
+        'ticket.created',
+      ]);
+    });
+
+    it('a stop between two attachments: a restart stores the files left, never the first again nor a second ticket', async () => {
+      const db = server.testDb.handle.db;
+      const attachments = server.services.attachments;
+      const add = attachments.add;
+      let calls = 0;
+      // The first file commits; the process dies while adding the second (it never returns).
+      attachments.add = (...args) => {
+        calls += 1;
+        return calls === 1 ? add(...args) : new Promise<never>(() => undefined);
+      };
+      server.clock.advance(60_000);
+      const raw = Buffer.from(
+        [
+          'From: pro@acme.test',
+          `To: ${SUPPORT}`,
+          'Subject: Two files',
+          'Message-ID: <two-files@client.example>',
+          'MIME-Version: 1.0',
+          'Content-Type: multipart/mixed; boundary="b"',
+          '',
+          '--b',
+          'Content-Type: text/plain',
+          '',
+          'Both logs attached.',
+          '--b',
+          'Content-Type: text/plain; name="a.txt"',
+          'Content-Disposition: attachment; filename="a.txt"',
+          '',
+          'first',
+          '--b',
+          'Content-Type: text/plain; name="b.txt"',
+          'Content-Disposition: attachment; filename="b.txt"',
+          '',
+          'second',
+          '--b--',
+          '',
+        ].join('\r\n'),
+      );
+      const id = await server.inbound.store({ raw, source: 'import', envelopeFrom: null, envelopeTo: [] });
+      void server.inbound.process(id);
+      for (let i = 0; i < 200 && calls < 2; i++) await new Promise((r) => setTimeout(r, 25));
+      attachments.add = add;
+      expect(calls).toBe(2);
+      server.clock.advance(11 * 60_000);
+      await server.inbound.processPending();
+      const row = await db
+        .selectFrom('inbound_mail')
+        .select(['status', 'ticket_id', 'reason'])
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      expect(row).toMatchObject({ status: 'processed', reason: 'new ticket' });
+      const titled = await db.selectFrom('tickets').select('id').where('subject', '=', 'Two files').execute();
+      expect(titled.map((t) => t.id)).toEqual([row.ticket_id]);
+      expect(await filesOf(row.ticket_id ?? '')).toEqual(['a.txt', 'b.txt']);
+    });
   });
 }

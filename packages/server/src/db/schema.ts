@@ -648,6 +648,17 @@ export interface InboundMailActionTable {
   at: number;
 }
 
+/** What a message already did, marked in the ticket change that did it (migration 202611292200; mail-inbound/). */
+export interface InboundMailEffectTable {
+  inbound_id: string;
+  /** ticket | reply | attachment:<its place in the message> */
+  effect: string;
+  ticket_id: string;
+  /** The outcome's reason when a replay finishes the message ('new ticket', 'reply by reply-token'). */
+  note: string | null;
+  at: number;
+}
+
 /** Live updates, web push and notification preferences (migration 202611291800; live/, notifications/). */
 export interface LiveSequenceTable {
   name: string;
@@ -756,4 +767,5 @@ export interface Database {
   availability_exclusions: AvailabilityExclusionTable;
   inbound_mail: InboundMailTable;
   inbound_mail_actions: InboundMailActionTable;
+  inbound_mail_effects: InboundMailEffectTable;
 }

@@ -1,8 +1,10 @@
 import type { AddressObject, ParsedMail } from 'mailparser';
 import type { Actor } from '../auth/actor.ts';
+import type { InboundMailEffectTable } from '../db/schema.ts';
 import { DomainError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { PriorityId } from '../sla/sla-core.ts';
+import { withChangeWrite } from '../tickets/ticket-change.ts';
 import { addAttachments } from './inbound-mail-attachments.ts';
 import {
   automaticReason,
@@ -88,6 +90,85 @@ export function createInboundMailApplier(deps: InboundMailDeps) {
     return true;
   }
 
+  /**
+   * Runs one ticket write of message `id` (its ticket, its reply, one attachment) so that `effect` is marked in that
+   * write's own transaction. The services in between take no transaction, and the message's row cannot be marked
+   * after the write without a crash in between making a replay do it twice; marked inside, the write and its mark
+   * commit together or not at all, and a replay finds it (`finish`).
+   */
+  function once<T>(id: string, effect: string, note: string | null, write: () => Promise<T>): Promise<T> {
+    return withChangeWrite(
+      (trx, ticket) =>
+        repo.recordEffect(trx, { inbound_id: id, effect, ticket_id: ticket.id, note, at: clock.nowMs() }),
+      write,
+    );
+  }
+
+  /** The message's files added to its ticket (each marked with its own change), and the outcome. */
+  async function withAttachments(input: {
+    id: string;
+    actor: Actor;
+    ticketId: string;
+    parsed: ParsedMail;
+    note: string;
+    stored: ReadonlySet<number>;
+  }): Promise<Applied> {
+    const { id, actor, ticketId, parsed, note, stored } = input;
+    const notKept = await addAttachments(deps.attachments, {
+      actor,
+      ticketId,
+      parsed,
+      stored,
+      each: (index, add) => once(id, `attachment:${index}`, null, add),
+    });
+    return {
+      status: 'processed',
+      reason: `${note}${notKept.length > 0 ? `; attachments not kept: ${notKept.join(', ')}` : ''}`,
+      ticketId,
+    };
+  }
+
+  /**
+   * A message whose ticket or reply committed in an earlier run that stopped before marking it (a crash, an error
+   * after the write): the rest of it, its files, is added in the requester's name; the ticket or reply never again.
+   */
+  async function finish(input: {
+    id: string;
+    parsed: ParsedMail;
+    sender: string | null;
+    applied: InboundMailEffectTable;
+    effects: readonly InboundMailEffectTable[];
+  }): Promise<Applied> {
+    const { id, parsed, sender, applied, effects } = input;
+    const note = applied.note ?? applied.effect;
+    const stored = new Set(
+      effects.filter((e) => e.effect.startsWith('attachment:')).map((e) => Number(e.effect.split(':')[1])),
+    );
+    const ticket = await repo.ticket(applied.ticket_id);
+    const requester =
+      ticket === undefined || sender === null
+        ? undefined
+        : (await repo.membershipsOf(sender)).find(
+            (m) => m.workspaceId === ticket.workspaceId && m.userId === ticket.requesterId,
+          );
+    if (requester === undefined) {
+      const left = parsed.attachments.some((_, index) => !stored.has(index));
+      return {
+        status: 'processed',
+        reason: `${note}${left ? '; attachments not kept: the requester is no longer active' : ''}`,
+        ticketId: applied.ticket_id,
+      };
+    }
+    return withAttachments({
+      id,
+      actor: actorOf(requester),
+      ticketId: applied.ticket_id,
+      parsed,
+      note,
+      stored,
+    });
+  }
+
   /** Whether the ticket's plan takes requests by e-mail (a reply to a ticket follows the same rule as a new one). */
   async function planHasEmail(ticket: ThreadTicket): Promise<boolean> {
     const ctx = await sla.policyContext(ticket.workspaceId, ticket.policyVersion);
@@ -130,13 +211,15 @@ export function createInboundMailApplier(deps: InboundMailDeps) {
     await repo.update(id, { workspace_id: workspaceId });
     let created;
     try {
-      created = await deps.tickets.create(actor, {
-        subject: cleanSubject(parsed.subject),
-        description: descriptionText(messageText(parsed)),
-        priority,
-        category: 'hosting',
-        channel: 'email',
-      });
+      created = await once(id, 'ticket', 'new ticket', () =>
+        deps.tickets.create(actor, {
+          subject: cleanSubject(parsed.subject),
+          description: descriptionText(messageText(parsed)),
+          priority,
+          category: 'hosting',
+          channel: 'email',
+        }),
+      );
     } catch (error) {
       if (error instanceof DomainError && error.code === 'CHANNEL_NOT_ALLOWED') {
         const replied = await portalReply(id, workspaceId, sender, messageId);
@@ -149,13 +232,14 @@ export function createInboundMailApplier(deps: InboundMailDeps) {
         throw new Held(`${error.code}: ${error.message}`, workspaceId);
       throw error;
     }
-    await repo.update(id, { ticket_id: created.id });
-    const notKept = await addAttachments(deps.attachments, { actor, ticketId: created.id, parsed });
-    return {
-      status: 'processed',
-      reason: `new ticket${notKept.length > 0 ? `; attachments not kept: ${notKept.join(', ')}` : ''}`,
+    return withAttachments({
+      id,
+      actor,
       ticketId: created.id,
-    };
+      parsed,
+      note: 'new ticket',
+      stored: new Set(),
+    });
   }
 
   async function apply(
@@ -172,6 +256,10 @@ export function createInboundMailApplier(deps: InboundMailDeps) {
       from_address: sender,
       subject: (parsed.subject ?? '').slice(0, 300),
     });
+    const effects = await repo.effectsOf(id);
+    const applied = effects.find((e) => e.effect === 'ticket' || e.effect === 'reply');
+    // Before any check: what committed stays, whatever the checks would say now (a ticket closed since, a plan changed).
+    if (applied !== undefined) return finish({ id, parsed, sender, applied, effects });
     const automatic = automaticReason(parsed.headers, envelopeFrom);
     if (automatic !== null) return { status: 'ignored', reason: automatic };
     if (sender === null) throw new Held('invalid-from: one sender address is required', null);
@@ -216,17 +304,14 @@ export function createInboundMailApplier(deps: InboundMailDeps) {
       if (ticket.status !== 'closed') {
         const actor = actorOf(requester);
         await repo.update(id, { workspace_id: ticket.workspaceId });
-        await deps.tickets.comment(actor, ticket.id, {
-          body: replyText(messageText(parsed)),
-          visibility: 'public',
-        });
-        await repo.update(id, { ticket_id: ticket.id });
-        const notKept = await addAttachments(deps.attachments, { actor, ticketId: ticket.id, parsed });
-        return {
-          status: 'processed',
-          reason: `reply by ${thread.by}${notKept.length > 0 ? `; attachments not kept: ${notKept.join(', ')}` : ''}`,
-          ticketId: ticket.id,
-        };
+        const note = `reply by ${thread.by}`;
+        await once(id, 'reply', note, () =>
+          deps.tickets.comment(actor, ticket.id, {
+            body: replyText(messageText(parsed)),
+            visibility: 'public',
+          }),
+        );
+        return withAttachments({ id, actor, ticketId: ticket.id, parsed, note, stored: new Set() });
       }
     }
     return openTicket({

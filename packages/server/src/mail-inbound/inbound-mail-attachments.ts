@@ -21,11 +21,25 @@ export function attachmentList(parsed: ParsedMail) {
  */
 export async function addAttachments(
   attachments: AttachmentService,
-  input: { actor: Actor; ticketId: string; parsed: ParsedMail; visibility?: 'public' | 'internal' },
+  input: {
+    actor: Actor;
+    ticketId: string;
+    parsed: ParsedMail;
+    visibility?: 'public' | 'internal';
+    /** Files an earlier run of the same message stored (by their place in it): counted, never added again. */
+    stored?: ReadonlySet<number>;
+    /** Wraps each file's change (inbound mail marks the file stored in that change's transaction). */
+    each?: (index: number, add: () => Promise<unknown>) => Promise<unknown>;
+  },
 ): Promise<string[]> {
   const notKept: string[] = [];
+  const each = input.each ?? ((_index, add) => add());
   let kept = 0;
-  for (const file of input.parsed.attachments) {
+  for (const [index, file] of input.parsed.attachments.entries()) {
+    if (input.stored?.has(index) === true) {
+      kept += 1;
+      continue;
+    }
     const filename = (file.filename ?? 'attachment').slice(0, 200);
     const type = file.contentType.toLowerCase();
     if (!(ALLOWED_ATTACHMENT_TYPES as readonly string[]).includes(type)) {
@@ -37,12 +51,14 @@ export async function addAttachments(
       continue;
     }
     try {
-      await attachments.add(input.actor, input.ticketId, {
-        filename,
-        contentType: type,
-        contentBase64: file.content.toString('base64'),
-        visibility: input.visibility,
-      });
+      await each(index, () =>
+        attachments.add(input.actor, input.ticketId, {
+          filename,
+          contentType: type,
+          contentBase64: file.content.toString('base64'),
+          visibility: input.visibility,
+        }),
+      );
       kept += 1;
     } catch (error) {
       notKept.push(`${filename} (${error instanceof Error ? error.message : String(error)})`);

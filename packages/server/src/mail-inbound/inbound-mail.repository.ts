@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.ts';
-import type { InboundMailActionTable, InboundMailTable } from '../db/schema.ts';
+import type { InboundMailActionTable, InboundMailEffectTable, InboundMailTable } from '../db/schema.ts';
 
 export const INBOUND_STATUSES = ['received', 'processing', 'processed', 'ignored', 'held', 'failed'] as const;
 export type InboundStatus = (typeof INBOUND_STATUSES)[number];
@@ -80,9 +80,34 @@ export function createInboundMailRepository(db: Db) {
           .where('status', 'in', [...statuses])
           .executeTakeFirst();
         if (Number(result.numDeletedRows) !== 1) return false;
+        await trx.deleteFrom('inbound_mail_effects').where('inbound_id', '=', id).execute();
         await trx.insertInto('inbound_mail_actions').values(audit).execute();
         return true;
       });
+    },
+
+    /** What the message already did (an earlier run stopped before marking it), oldest first. */
+    async effectsOf(inboundId: string): Promise<InboundMailEffectTable[]> {
+      return db
+        .selectFrom('inbound_mail_effects')
+        .selectAll()
+        .where('inbound_id', '=', inboundId)
+        .orderBy('at')
+        .orderBy('effect')
+        .execute();
+    },
+
+    /**
+     * Marks one effect of the message, with its ticket on the message's row, through `trx`: the ticket change's own
+     * transaction. The key (message, effect) is unique: a second run that got this far fails and rolls back.
+     */
+    async recordEffect(trx: Db, row: InboundMailEffectTable): Promise<void> {
+      await trx.insertInto('inbound_mail_effects').values(row).execute();
+      await trx
+        .updateTable('inbound_mail')
+        .set({ ticket_id: row.ticket_id })
+        .where('id', '=', row.inbound_id)
+        .execute();
     },
 
     async insertAction(row: InboundMailActionTable): Promise<void> {
@@ -239,14 +264,27 @@ export function createInboundMailRepository(db: Db) {
       return row?.ticket_id ?? undefined;
     },
 
-    /** The same message already processed (imported twice, or resent by the peer after a lost answer). */
+    /**
+     * The same message already processed (imported twice, or resent by the peer after a lost answer), or applied by a
+     * run that stopped before marking it processed (a replay of that copy finishes it).
+     */
     async processedDuplicate(messageId: string, fromAddress: string, exceptId: string) {
       return db
         .selectFrom('inbound_mail')
         .select(['id', 'ticket_id'])
         .where('message_id', '=', messageId)
         .where('from_address', '=', fromAddress)
-        .where('status', '=', 'processed')
+        .where((eb) =>
+          eb.or([
+            eb('status', '=', 'processed'),
+            eb.exists(
+              eb
+                .selectFrom('inbound_mail_effects')
+                .select('inbound_mail_effects.inbound_id')
+                .whereRef('inbound_mail_effects.inbound_id', '=', 'inbound_mail.id'),
+            ),
+          ]),
+        )
         .where('id', '!=', exceptId)
         .executeTakeFirst();
     },

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Updateable } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { TicketTable } from '../db/schema.ts';
@@ -94,6 +95,24 @@ export interface TicketChangeDeps {
   readonly sla: SlaClockService;
   /** Hooks run with every clock recompute, in the same transaction. */
   readonly onClocks?: readonly ClocksHook[];
+}
+
+/** A caller's own row, written in the transaction of a ticket change (see `withChangeWrite`). */
+export type ChangeWrite = (
+  trx: Db,
+  ticket: { readonly id: string; readonly workspaceId: string },
+) => Promise<void>;
+
+const changeWrites = new AsyncLocalStorage<ChangeWrite>();
+
+/**
+ * Runs `run` so that every ticket change it makes (a new ticket, or a change that writes) also runs `write` in that
+ * change's transaction. For a caller that reaches this unit through a service, which takes no transaction, yet whose
+ * own record must commit with the change or not at all: inbound mail marks its message applied together with the
+ * ticket or comment it made, so a replay after a crash never makes it twice. Outside `run`, nothing changes.
+ */
+export function withChangeWrite<T>(write: ChangeWrite, run: () => Promise<T>): Promise<T> {
+  return changeWrites.run(write, run);
 }
 
 /** A change computed clocks with calendars (or a current policy) that were edited before it could commit. */
@@ -205,6 +224,7 @@ export function createTicketChange({ db, sla, onClocks = [] }: TicketChangeDeps)
       const version = current.version + 1;
       await repo.advance(current.id, current.version, { ...decision.set, updated_at: nowMs });
       if (decision.write !== undefined) await decision.write(repo.db);
+      await changeWrites.getStore()?.(repo.db, { id: current.id, workspaceId: current.workspace_id });
       await repo.appendEvents(current, decision.events, actorId, nowMs);
       if (decision.tags !== undefined) await repo.setTags(current, decision.tags);
       if (decision.affectsClocks !== false) {
@@ -270,6 +290,7 @@ export function createTicketChange({ db, sla, onClocks = [] }: TicketChangeDeps)
           // recompute finds this ticket.
           await ensureContextCurrent(repo.db, ctx, { policy: true });
           await repo.insert(stored);
+          await changeWrites.getStore()?.(repo.db, { id: row.id, workspaceId: row.workspace_id });
           await repo.appendEvents(stored, events, actorId, nowMs, { firstSeq: 1 });
           if (tags.length > 0) await repo.setTags(stored, tags, { fresh: true });
           await storeClocks(repo, stored, ctx, row.updated_at, clocks);
