@@ -162,6 +162,24 @@ for (const dialect of DIALECTS) {
       });
     });
 
+    it('takes its own policy back unchanged: the same version, whatever the order of its fields', async () => {
+      admin = await signIn('admin@acme.test');
+      const as = { token: admin, workspace: 'consulting-sa' };
+      const live = objectOf(await get('/api/v1/policy', admin, 'consulting-sa'))['policy'] as Record<
+        string,
+        unknown
+      >;
+      const versions = (await versionsOf(admin, 'consulting-sa')).length;
+      // What an admin exports and sends back as a file: the schema orders its fields, the stored preset need not.
+      const again = await server.request('PUT', '/api/v1/policy', { policy: live }, as);
+      expect(again.status, JSON.stringify(again.body)).toBe(200);
+      expect(objectOf(again)['version']).toBe(String(live['version']));
+      const reversed = Object.fromEntries(Object.entries(live).reverse());
+      const reordered = await server.request('PUT', '/api/v1/policy', { policy: reversed }, as);
+      expect(reordered.status, JSON.stringify(reordered.body)).toBe(200);
+      expect(await versionsOf(admin, 'consulting-sa')).toHaveLength(versions);
+    });
+
     it('adopts a draft with its review in one unit; a version clash records neither', async () => {
       server.clock.set(Date.parse('2027-11-03T10:00:00Z'));
       admin = await signIn('admin@acme.test');

@@ -1,5 +1,6 @@
 import { CalendarError } from './calendar-error.ts';
-import { WEEKDAYS, minutesOfDay, type CalendarSpec, type DayHours } from './calendar-spec.ts';
+import type { CalendarSpec, DayHours } from './calendar-spec.ts';
+import { WEEKDAYS, minutesOfDay } from './calendar-week.ts';
 import type { BusinessCalendar, ClosedDay, ClosedDayReason, Interval } from './calendar.types.ts';
 import { businessDurationMs, parseBusinessDuration } from './duration.ts';
 import { assertHolidayRule, holidayDaysOfYear } from './holidays.ts';

@@ -4,16 +4,11 @@ import { CalendarError } from './calendar-error.ts';
 import { parseBusinessDuration } from './duration.ts';
 import { isValidTimeZone, parseLocalDate } from './zoned-time.ts';
 
-export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
+import { minutesOfDay, type Weekday } from './calendar-week.ts';
+
+export { WEEKDAYS, minutesOfDay, type Weekday } from './calendar-week.ts';
 
 const TIME_RE = /^(?:([01]\d|2[0-3]):([0-5]\d)|24:00)$/;
-
-/** "08:30" → 510; "24:00" → 1440. */
-export function minutesOfDay(hhmm: string): number {
-  if (hhmm === '24:00') return 1440;
-  return Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
-}
 
 const timeSchema = z.string().regex(TIME_RE, { message: 'expected a time HH:MM between 00:00 and 24:00' });
 

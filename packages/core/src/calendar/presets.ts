@@ -1,18 +1,25 @@
+import { deepFreeze } from '../deep-freeze.ts';
 import { compileCalendar } from './business-calendar.ts';
-import { parseCalendarSpec, type CalendarSpec, type CalendarSpecInput } from './calendar-spec.ts';
+import type { CalendarSpec } from './calendar-spec.ts';
 import type { BusinessCalendar } from './calendar.types.ts';
 
 const BE_DAY: Array<[string, string]> = [['08:30', '17:30']];
 const SA_DAY: Array<[string, string]> = [['09:00', '18:00']];
 const ALL_DAY: Array<[string, string]> = [['00:00', '24:00']];
 
-const PRESET_INPUTS = {
+/*
+ * Written whole, as the schema returns them (calendar-spec.ts; presets.test.ts checks that parsing changes nothing):
+ * reading a preset validates nothing at run time, so the engine answers on a preset without loading the schema.
+ */
+const PRESETS = {
   /** Hosting agreement (seed 000): "du lundi au vendredi, de 08h30 à 17h30, hors jours fériés en Belgique". */
   'be-business': {
     name: 'Belgian business hours',
     timeZone: 'Europe/Brussels',
     week: { mon: BE_DAY, tue: BE_DAY, wed: BE_DAY, thu: BE_DAY, fri: BE_DAY },
     holidays: [{ country: 'BE' }],
+    closed: [],
+    special: {},
     businessDay: 'PT9H',
   },
   /**
@@ -26,6 +33,8 @@ const PRESET_INPUTS = {
     timeZone: 'Asia/Riyadh',
     week: { sun: SA_DAY, mon: SA_DAY, tue: SA_DAY, wed: SA_DAY, thu: SA_DAY },
     holidays: [{ country: 'SA' }],
+    closed: [],
+    special: {},
     businessDay: 'PT9H',
   },
   /** 24/7, for the chatbot and help centre, and for targets in wall-clock time. */
@@ -41,35 +50,20 @@ const PRESET_INPUTS = {
       sat: ALL_DAY,
       sun: ALL_DAY,
     },
+    holidays: [],
+    closed: [],
+    special: {},
     businessDay: 'PT24H',
   },
-} satisfies Record<string, CalendarSpecInput>;
+} satisfies Record<string, CalendarSpec>;
 
-export type CalendarPresetId = keyof typeof PRESET_INPUTS;
-export const CALENDAR_PRESET_IDS = Object.keys(PRESET_INPUTS) as CalendarPresetId[];
+export type CalendarPresetId = keyof typeof PRESETS;
+export const CALENDAR_PRESET_IDS = Object.keys(PRESETS) as CalendarPresetId[];
 
-const parsed = new Map<CalendarPresetId, CalendarSpec>();
-
-function presetSpec(id: CalendarPresetId): CalendarSpec {
-  let spec = parsed.get(id);
-  if (!spec) {
-    spec = parseCalendarSpec(PRESET_INPUTS[id]);
-    parsed.set(id, spec);
-  }
-  return spec;
-}
-
-/**
- * Each preset is validated the first time it is read, not when the module loads: a command that answers on one
- * preset (`accord calendar due --calendar be-business`) does not pay for checking the others' zones and holidays.
- */
-export const CALENDAR_PRESETS: Readonly<Record<CalendarPresetId, CalendarSpec>> = Object.defineProperties(
-  {},
-  Object.fromEntries(CALENDAR_PRESET_IDS.map((id) => [id, { enumerable: true, get: () => presetSpec(id) }])),
-) as Record<CalendarPresetId, CalendarSpec>;
+export const CALENDAR_PRESETS: Readonly<Record<CalendarPresetId, CalendarSpec>> = deepFreeze(PRESETS);
 
 export function isCalendarPresetId(id: string): id is CalendarPresetId {
-  return Object.hasOwn(PRESET_INPUTS, id);
+  return Object.hasOwn(PRESETS, id);
 }
 
 const compiled = new Map<CalendarPresetId, BusinessCalendar>();

@@ -30,6 +30,13 @@ describe('presets', () => {
     expect(parseSlaPolicy(JSON.parse(JSON.stringify(policy)))).toEqual(policy);
   });
 
+  // Presets are read without the schema (policy-presets.ts): each must already be what the schema returns.
+  it.each(SLA_POLICY_PRESET_IDS)('%s is written whole: the schema adds and changes nothing', (id) => {
+    const policy = getPolicyPreset(id);
+    expect(parseSlaPolicy(policy)).toStrictEqual(policy);
+    expect(Object.isFrozen(policy.targets[0])).toBe(true);
+  });
+
   it('refuses an unknown preset', () => {
     expect(() => getPolicyPreset('gold')).toThrow(expect.objectContaining({ code: 'UNKNOWN_POLICY_PRESET' }));
   });

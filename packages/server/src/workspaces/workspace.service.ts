@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { iso, requireRole } from '../access.ts';
 import { STAFF_ROLES, type Actor } from '../auth/actor.ts';
 import type { Clock } from '../clock.ts';
@@ -14,7 +15,7 @@ import {
   type PolicyPresetId,
   type SlaClockService,
 } from '../sla/sla-clock.service.ts';
-import { CALENDAR_PRESET_IDS } from '../sla/sla-core.ts';
+import { CALENDAR_PRESET_IDS, type SlaPolicy } from '../sla/sla-core.ts';
 import type { TicketChange } from '../tickets/ticket-change.ts';
 import { recomputeClocksOnCalendar } from './calendar-recompute.ts';
 import { createPolicyHistoryRepository, currentReviewStatus, nextReviewDateAfter } from './policy-history.ts';
@@ -116,7 +117,7 @@ export function createWorkspaceService({ db, sla, change, clock }: WorkspaceServ
       const nowMs = clock.nowMs();
       await db.transaction().execute(async (trx) => {
         const existing = await workspaces.policyJson(trx, actor.workspaceId, version);
-        if (existing !== undefined && existing !== JSON.stringify(policy)) {
+        if (existing !== undefined && !samePolicy(existing, policy)) {
           throw new DomainError(
             'VERSION_CONFLICT',
             `policy version '${version}' already exists with different content; bump the version`,
@@ -241,3 +242,11 @@ export function createWorkspaceService({ db, sla, change, clock }: WorkspaceServ
 }
 
 export type WorkspaceService = ReturnType<typeof createWorkspaceService>;
+
+/**
+ * Whether a stored version holds this policy: compared as values, not as text, because the order of the fields is
+ * not part of a policy (a preset is stored in its source's order, a parsed file in the schema's).
+ */
+function samePolicy(storedJson: string, policy: SlaPolicy): boolean {
+  return isDeepStrictEqual(JSON.parse(storedJson), JSON.parse(JSON.stringify(policy)));
+}

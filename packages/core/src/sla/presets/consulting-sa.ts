@@ -1,4 +1,4 @@
-import type { SlaPolicyInput } from '../policy.schema.ts';
+import type { SlaPolicy } from '../policy.schema.ts';
 
 /**
  * The Saudi consultation platform's agreement (seed 004), technical-support part, as data: one client
@@ -11,7 +11,10 @@ export const CONSULTING_SA_POLICY = {
   effectiveFrom: '2026-09-01',
   // "Cet accord est révisé tous les 6 mois".
   reviewEveryMonths: 6,
+  reviewDate: '2027-03-01',
   timeZone: 'Asia/Riyadh',
+  calendars: {},
+  contractCalendars: [],
   metrics: ['firstResponse', 'resolution'],
   priorities: [
     {
@@ -42,6 +45,7 @@ export const CONSULTING_SA_POLICY = {
         en: ['A consultation request does not reach the consultant', 'Request notification not received'],
         ar: ['طلب الاستشارة لا يصل إلى المستشار', 'لم يصل إشعار الطلب'],
       },
+      blocking: false,
     },
     {
       id: 'P3',
@@ -56,6 +60,7 @@ export const CONSULTING_SA_POLICY = {
         en: ['Display problem', 'Slow pages'],
         ar: ['عرض غير صحيح', 'صفحات بطيئة'],
       },
+      blocking: false,
     },
     {
       id: 'P4',
@@ -70,6 +75,7 @@ export const CONSULTING_SA_POLICY = {
         en: ['Feature suggestion', 'General question'],
         ar: ['اقتراح ميزة', 'سؤال عام'],
       },
+      blocking: false,
     },
   ],
   plans: [
@@ -78,13 +84,14 @@ export const CONSULTING_SA_POLICY = {
       name: { fr: 'Clients et consultants', en: 'Clients and consultants' },
       queue: 'standard',
       channels: [
-        { channel: 'ticket', calendar: 'always-open', note: 'Platform dashboard' },
+        { channel: 'ticket', calendar: 'always-open', priorities: '*', note: 'Platform dashboard' },
         {
           channel: 'chat',
           calendar: 'sa-business',
+          priorities: '*',
           note: 'Live chat with human support, Sunday to Thursday 09:00–18:00 (Saudi time)',
         },
-        { channel: 'chatbot', calendar: 'always-open', note: 'Automated support, 24/7' },
+        { channel: 'chatbot', calendar: 'always-open', priorities: '*', note: 'Automated support, 24/7' },
       ],
     },
   ],
@@ -92,12 +99,38 @@ export const CONSULTING_SA_POLICY = {
     standard: { order: 'priority', startsNextBusinessDay: false, calendar: 'sa-business' },
   },
   targets: [
-    { plans: '*', priorities: ['P1'], metric: 'firstResponse', duration: 'PT1H', calendar: 'sa-business' },
-    { plans: '*', priorities: ['P1'], metric: 'resolution', duration: 'PT4H', calendar: 'sa-business' },
-    { plans: '*', priorities: ['P2'], metric: 'firstResponse', duration: 'PT4H', calendar: 'sa-business' },
+    {
+      plans: '*',
+      priorities: ['P1'],
+      metric: 'firstResponse',
+      categories: '*',
+      maintenanceContract: '*',
+      duration: 'PT1H',
+      calendar: 'sa-business',
+    },
+    {
+      plans: '*',
+      priorities: ['P1'],
+      metric: 'resolution',
+      categories: '*',
+      maintenanceContract: '*',
+      duration: 'PT4H',
+      calendar: 'sa-business',
+    },
     {
       plans: '*',
       priorities: ['P2'],
+      metric: 'firstResponse',
+      categories: '*',
+      maintenanceContract: '*',
+      duration: 'PT4H',
+      calendar: 'sa-business',
+    },
+    {
+      plans: '*',
+      priorities: ['P2'],
+      categories: '*',
+      maintenanceContract: '*',
       metric: 'resolution',
       duration: 'P1D',
       calendar: 'sa-business',
@@ -106,6 +139,8 @@ export const CONSULTING_SA_POLICY = {
     {
       plans: '*',
       priorities: ['P3'],
+      categories: '*',
+      maintenanceContract: '*',
       metric: 'firstResponse',
       duration: 'P1D',
       calendar: 'sa-business',
@@ -114,6 +149,8 @@ export const CONSULTING_SA_POLICY = {
     {
       plans: '*',
       priorities: ['P3'],
+      categories: '*',
+      maintenanceContract: '*',
       metric: 'resolution',
       duration: 'P3D',
       calendar: 'sa-business',
@@ -122,6 +159,8 @@ export const CONSULTING_SA_POLICY = {
     {
       plans: '*',
       priorities: ['P4'],
+      categories: '*',
+      maintenanceContract: '*',
       metric: 'firstResponse',
       duration: 'P2D',
       calendar: 'sa-business',
@@ -130,6 +169,8 @@ export const CONSULTING_SA_POLICY = {
     {
       plans: '*',
       priorities: ['P4'],
+      categories: '*',
+      maintenanceContract: '*',
       metric: 'resolution',
       duration: null,
       calendar: 'sa-business',
@@ -139,9 +180,11 @@ export const CONSULTING_SA_POLICY = {
   billing: {
     // The platform's support covers every request; nothing is billed separately.
     coveredCategories: ['hosting', 'application'],
-    otherwise: { mode: 'quote' },
+    maintenanceContractCovers: [],
+    otherwise: { mode: 'quote', hourlyRate: null },
   },
   pauseStatuses: ['pending-customer'],
+  metricPauseStatuses: {},
   warningThresholds: [75, 90],
   // Escalations (the desk's practice): "Critique (P1) : Arrêt complet de la plateforme ou échec du paiement" reaches
   // every agent at once and, answered within "une heure", warns the admins at 90 %; a breach tells the assignee and
@@ -160,5 +203,6 @@ export const CONSULTING_SA_POLICY = {
     contactWithin: 'PT24H',
     calendar: 'sa-business',
     onExpiry: 'board',
+    warningThresholds: [75],
   },
-} satisfies SlaPolicyInput;
+} satisfies SlaPolicy;

@@ -1,11 +1,9 @@
-import type { SlaPolicyInput } from '../policy.schema.ts';
+import type { SlaPolicy, SlaTargetRule } from '../policy.schema.ts';
 
 const EXTENDED_DAY: Array<[string, string]> = [['07:00', '22:00']];
 
 /** The GTI table of §3, as one entry per plan × priorities (categories and contract are added below). */
-type TargetRuleInput = SlaPolicyInput['targets'][number];
-
-const GTI_TABLE: Omit<TargetRuleInput, 'metric'>[] = [
+const GTI_TABLE: Omit<SlaTargetRule, 'metric' | 'categories' | 'maintenanceContract'>[] = [
   {
     plans: ['start'],
     priorities: ['P1', 'P2'],
@@ -61,14 +59,15 @@ const GTI_DEFINITION =
  * GTI to application tickets of clients holding one (our choice, to be replaced by the contract's figures); without a
  * contract an application ticket has no GTI and is billed.
  */
-const GTI_RULES: TargetRuleInput[] = [
-  ...GTI_TABLE.map((rule): TargetRuleInput => ({
+const GTI_RULES: SlaTargetRule[] = [
+  ...GTI_TABLE.map((rule): SlaTargetRule => ({
     ...rule,
     metric: 'intervention',
     categories: ['hosting'],
+    maintenanceContract: '*',
     note: `${rule.note}. ${GTI_DEFINITION}`,
   })),
-  ...GTI_TABLE.map((rule): TargetRuleInput => ({
+  ...GTI_TABLE.map((rule): SlaTargetRule => ({
     ...rule,
     metric: 'intervention',
     categories: ['application'],
@@ -99,6 +98,7 @@ export const HOSTING_BE_POLICY = {
   effectiveFrom: '2026-09-01',
   // The agreement states no review period; a yearly review is the usual practice for hosting terms.
   reviewEveryMonths: 12,
+  reviewDate: '2027-09-01',
   timeZone: 'Europe/Brussels',
   calendars: {
     // An example of a contract's extended hours, kept under the slot's key so a contract can start from it. It is
@@ -116,6 +116,8 @@ export const HOSTING_BE_POLICY = {
         sat: EXTENDED_DAY,
       },
       holidays: [{ country: 'BE' }],
+      closed: [],
+      special: {},
       businessDay: 'PT15H',
     },
   },
@@ -147,6 +149,7 @@ export const HOSTING_BE_POLICY = {
         fr: ['Formulaire de contact HS', 'Lenteur sévère'],
         en: ['Contact form down', 'Severe slowness'],
       },
+      blocking: false,
     },
     {
       id: 'P3',
@@ -159,6 +162,7 @@ export const HOSTING_BE_POLICY = {
         fr: ['Bug mineur', "Défaut d'affichage", 'Modification esthétique', "Question d'utilisation"],
         en: ['Minor bug', 'Display defect', 'Cosmetic change', 'Usage question'],
       },
+      blocking: false,
     },
   ],
   plans: [
@@ -168,7 +172,7 @@ export const HOSTING_BE_POLICY = {
       serviceLevel: { fr: 'Standard', en: 'Standard' },
       queue: 'standard',
       // The plan table lists "Ticket" only for Start (§4 mentions email for Start & Classique together).
-      channels: [{ channel: 'ticket', calendar: 'always-open' }],
+      channels: [{ channel: 'ticket', calendar: 'always-open', priorities: '*' }],
     },
     {
       id: 'classique',
@@ -176,8 +180,8 @@ export const HOSTING_BE_POLICY = {
       serviceLevel: { fr: 'Rapide', en: 'Fast' },
       queue: 'standard',
       channels: [
-        { channel: 'ticket', calendar: 'always-open' },
-        { channel: 'email', calendar: 'always-open' },
+        { channel: 'ticket', calendar: 'always-open', priorities: '*' },
+        { channel: 'email', calendar: 'always-open', priorities: '*' },
       ],
     },
     {
@@ -186,8 +190,8 @@ export const HOSTING_BE_POLICY = {
       serviceLevel: { fr: 'Prioritaire', en: 'Priority' },
       queue: 'priority',
       channels: [
-        { channel: 'ticket', calendar: 'always-open' },
-        { channel: 'email', calendar: 'always-open' },
+        { channel: 'ticket', calendar: 'always-open', priorities: '*' },
+        { channel: 'email', calendar: 'always-open', priorities: '*' },
         {
           channel: 'phone',
           calendar: 'be-business',
@@ -202,11 +206,12 @@ export const HOSTING_BE_POLICY = {
       serviceLevel: { fr: 'Critique/VIP', en: 'Critical/VIP' },
       queue: 'priority',
       channels: [
-        { channel: 'ticket', calendar: 'always-open' },
-        { channel: 'email', calendar: 'always-open' },
+        { channel: 'ticket', calendar: 'always-open', priorities: '*' },
+        { channel: 'email', calendar: 'always-open', priorities: '*' },
         {
           channel: 'direct-line',
           calendar: 'sur-mesure-extended',
+          priorities: '*',
           note: 'Direct line during the contract’s extended hours',
         },
       ],
@@ -238,6 +243,8 @@ export const HOSTING_BE_POLICY = {
       plans: '*',
       priorities: '*',
       metric: 'resolution',
+      categories: '*',
+      maintenanceContract: '*',
       duration: null,
       calendar: 'be-business',
       note: 'The agreement sets no resolution time: the GTI guarantees the start of the analysis, not a fix (§1)',
@@ -263,4 +270,4 @@ export const HOSTING_BE_POLICY = {
     { at: 90, notify: ['assignee', 'admins'] },
     { at: 'breach', notify: ['assignee', 'admins'] },
   ],
-} satisfies SlaPolicyInput;
+} satisfies SlaPolicy;
