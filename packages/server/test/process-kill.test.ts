@@ -86,18 +86,30 @@ for (const dialect of DIALECTS) {
       return Number(outbox.n) + Number(deliveries.n);
     };
 
-    /** Every SLA job of the tickets fired once, late, and wrote at most one event per (ticket, kind, metric, threshold). */
+    /**
+     * Every SLA job of the tickets fired once, late, or (a warning) was skipped unfired because its clock breached
+     * first, and wrote at most one event per (ticket, kind, metric, threshold).
+     */
     async function expectFiredOnce(ticketIds: string[]) {
       const jobs = await db.db
         .selectFrom('jobs')
-        .select(['key', 'state', 'lateness_ms', 'subject_id'])
+        .select(['key', 'kind', 'state', 'lateness_ms', 'fired_at', 'subject_id', 'skip_reason'])
         .where('subject_id', 'in', ticketIds)
         .where('kind', 'in', ['sla-warning', 'sla-breach'])
         .execute();
       expect(jobs.length).toBeGreaterThanOrEqual(ticketIds.length * 2);
-      expect(jobs.filter((j) => j.state !== 'done')).toEqual([]);
+      const [skipped, fired] = [
+        jobs.filter((j) => j.state === 'skipped'),
+        jobs.filter((j) => j.state !== 'skipped'),
+      ];
+      expect(fired.filter((j) => j.state !== 'done')).toEqual([]);
+      expect(
+        skipped.filter(
+          (j) => j.kind !== 'sla-warning' || j.skip_reason !== 'clock-breached' || j.fired_at !== null,
+        ),
+      ).toEqual([]);
       // Late (the clock jumped past them), and how late is recorded.
-      expect(jobs.every((j) => Number(j.lateness_ms) > 0)).toBe(true);
+      expect(fired.every((j) => Number(j.lateness_ms) > 0)).toBe(true);
       const events = await db.db
         .selectFrom('ticket_events')
         .select(['ticket_id', 'type', 'payload_json'])
@@ -272,20 +284,21 @@ for (const dialect of DIALECTS) {
       await kill(third, 'SIGTERM');
       const fired = await expectFiredOnce(tickets);
       const outbox = await expectOutboxOnce(tickets);
-      const lateness = await db.db
+      const rows = await db.db
         .selectFrom('jobs')
-        .select(['key', 'lateness_ms', 'fired_at'])
+        .select(['key', 'state', 'lateness_ms', 'fired_at', 'skip_reason'])
         .where('subject_id', 'in', tickets)
         .where('kind', 'in', ['sla-warning', 'sla-breach'])
         .execute();
+      const lateness = rows.filter((j) => j.state !== 'skipped');
       // Fired by the second process (late by about two days) or by the third (ten minutes more).
       expect(lateness.every((j) => j.fired_at !== null && Number(j.lateness_ms) > 0)).toBe(true);
       // What was done at the kill stayed done; what was open fired after the restart.
       const firedAfter = new Set(lateness.filter((j) => Number(j.fired_at) >= restartAt).map((j) => j.key));
       expect(atKill.done.filter((k) => firedAfter.has(k))).toEqual([]);
-      // Or, for a warning, withdrawn unfired: a firing's recompute drops the pending warnings of a clock already
-      // breached (core sla/deadlines.ts), whose breach alert went out instead.
-      const remaining = new Set(lateness.map((j) => j.key));
+      // Or, for a warning, skipped unfired: a firing's recompute withdraws the pending warnings of a clock already
+      // breached (core sla/deadlines.ts), whose breach alert went out instead; the row stays, with why.
+      const skippedRows = new Map(rows.filter((j) => j.state === 'skipped').map((j) => [j.key, j]));
       const breached = new Set(
         (
           await db.db
@@ -298,19 +311,25 @@ for (const dialect of DIALECTS) {
       );
       const withdrawn = atKill.open.filter((k) => !firedAfter.has(k));
       for (const key of withdrawn) {
-        const [, ticketId, metric, threshold] = key.split(':');
-        expect({ key, kept: remaining.has(key), warning: threshold !== '100' }).toEqual({
+        const [, , , threshold] = key.split(':');
+        const row = skippedRows.get(key);
+        expect({ key, state: row?.state, reason: row?.skip_reason, warning: threshold !== '100' }).toEqual({
           key,
-          kept: false,
+          state: 'skipped',
+          reason: 'clock-breached',
           warning: true,
         });
+      }
+      // Skipped before the kill or after the restart, each for a clock whose breach was recorded.
+      for (const key of skippedRows.keys()) {
+        const [, ticketId, metric] = key.split(':');
         expect(breached.has(`${ticketId}:${metric}`), key).toBe(true);
       }
       const afterRestart = firedAfter.size;
       console.info(
         `[process-kill ${dialect}] job batch: ${atKill.all} jobs due at once; at the kill ${atKill.done.length} done, ` +
-          `${atKill.open.length} open (${atKill.claimed} claimed); after restart ${afterRestart} fired late, ${withdrawn.length} warnings withdrawn ` +
-          `(their clock breached); ${fired.events} events, ${outbox} outbox rows, ` +
+          `${atKill.open.length} open (${atKill.claimed} claimed); after restart ${afterRestart} fired late, ${withdrawn.length} warnings skipped ` +
+          `(their clock breached; ${skippedRows.size} skipped in all); ${fired.events} events, ${outbox} outbox rows, ` +
           `none twice (${BATCH_TICKETS} tickets opened in ${openMs} ms)`,
       );
     }, 300_000);

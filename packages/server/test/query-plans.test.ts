@@ -2,7 +2,7 @@ import type { CompiledQuery } from 'kysely';
 import { planOf as planOfQuery } from './query-plan.ts';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readAfterQuery } from '../src/live/live-event.repository.ts';
-import { claimQuery, stalePendingJobs } from '../src/scheduler/jobs.repository.ts';
+import { claimQuery, skipOverdueJobs, stalePendingJobs } from '../src/scheduler/jobs.repository.ts';
 import { createTestDatabase, describeDialect, DIALECTS, type TestDatabase } from './dialects.ts';
 
 /**
@@ -31,6 +31,16 @@ for (const dialect of DIALECTS) {
       const plan = await planOf(query);
       expect(plan).toContain('jobs_subject_state_idx');
       if (dialect === 'sqlite') expect(plan).toMatch(/subject_id=\? AND state=\? AND kind=\?/);
+      // Before the delete, the same rows already due are marked skipped: the same index, not (state, due_at).
+      const skip = skipOverdueJobs(testDb.handle.db, {
+        subjectId: 'ticket-1',
+        kinds: ['sla-warning', 'sla-breach'],
+        keptKeys: ['k1', 'k2', 'k3'],
+        nowMs: 1_800_000_000_000,
+      }).compile();
+      const skipPlan = await planOf(skip);
+      expect(skipPlan).toContain('jobs_subject_state_idx');
+      if (dialect === 'sqlite') expect(skipPlan).toMatch(/subject_id=\? AND state=\? AND kind=\?/);
     });
 
     it("a stream reader's events are one range scan of the workspace's log, its own recipient rows by key", async () => {

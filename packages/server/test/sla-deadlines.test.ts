@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { createScheduler } from '../src/scheduler/scheduler.ts';
 import { describeDialect, DIALECTS } from './dialects.ts';
 import { clockOf, itemsOf, startTestServer, T0_MS, ticketOf, type TestServer } from './server-harness.ts';
 
@@ -36,7 +37,7 @@ for (const dialect of DIALECTS) {
     const jobsOf = (ticketId: string) =>
       server.services.db
         .selectFrom('jobs')
-        .select(['kind', 'key', 'due_at', 'state', 'lateness_ms'])
+        .select(['kind', 'key', 'due_at', 'state', 'lateness_ms', 'fired_at', 'skip_reason'])
         .where('subject_id', '=', ticketId)
         .orderBy('due_at')
         .orderBy('key')
@@ -138,6 +139,84 @@ for (const dialect of DIALECTS) {
       expect(
         (await alertsOf(ticket.id)).filter((e) => JSON.stringify(e['data']).includes('intervention')),
       ).toEqual([]);
+    });
+
+    /** The ticket's GTI jobs as `[kind, threshold, state, lateness, fired, skip reason]`, in due order. */
+    const gtiRows = async (ticketId: string) =>
+      (await jobsOf(ticketId))
+        .filter((j) => j.key.includes(':intervention:'))
+        .sort((a, b) => a.key.localeCompare(b.key))
+        .map((j) => [
+          j.kind,
+          j.key.split(':')[3],
+          j.state,
+          j.lateness_ms === null ? null : Number(j.lateness_ms),
+          j.fired_at === null ? null : Number(j.fired_at),
+          j.skip_reason,
+        ]);
+
+    it('down past a warning and the breach, fired one job per batch: the withdrawn warning stays, skipped', async () => {
+      const ticket = await openP1();
+      // The server was down from before 75 % (12:00) until 13:10 Brussels: every GTI deadline is overdue. A restart
+      // whose claims come one at a time (a small batch, a second instance) fires the 75 % warning first; its recompute
+      // sees the clock breached and withdraws the 90 % warning, which was owed and never sent.
+      const restartMs = T0_MS + 4 * HOUR_MS + 10 * MINUTE_MS;
+      server.clock.set(restartMs);
+      const oneByOne = createScheduler({
+        db: server.services.db,
+        clock: server.clock,
+        handlers: server.background.jobHandlers,
+        subjectLocks: server.background.jobSubjectLocks,
+        batchSize: 1,
+      });
+      while ((await oneByOne.runOnce()) > 0);
+      expect(await gtiRows(ticket.id)).toEqual([
+        ['sla-breach', '100', 'done', 10 * MINUTE_MS - 1, restartMs, null],
+        ['sla-warning', '75', 'done', 70 * MINUTE_MS, restartMs, null],
+        ['sla-warning', '90', 'skipped', null, null, 'clock-breached'],
+      ]);
+      const alerts = (await alertsOf(ticket.id)).filter((e) =>
+        JSON.stringify(e['data']).includes('intervention'),
+      );
+      expect(alerts.map((e) => [e['type'], (e['data'] as { latenessMs: number }).latenessMs])).toEqual([
+        ['sla-warning', 70 * MINUTE_MS],
+        ['sla-breached', 10 * MINUTE_MS - 1],
+      ]);
+      // Skipped is final: later runs and recomputes neither fire nor resurrect it.
+      server.clock.set(restartMs + HOUR_MS);
+      await runDue();
+      await server.request('POST', `/api/v1/tickets/${ticket.id}/analysis`, undefined, { token: agent });
+      expect((await gtiRows(ticket.id)).at(-1)).toEqual([
+        'sla-warning',
+        '90',
+        'skipped',
+        null,
+        null,
+        'clock-breached',
+      ]);
+      const metrics = await server.request('GET', '/metrics');
+      expect(metrics.text).toMatch(/accord_jobs_skipped\{kind="sla-warning",reason="clock-breached"\} [1-9]/);
+    });
+
+    it('stopped after 75 % came due and before it fired: 75 % skipped, what was not due yet leaves no row', async () => {
+      const ticket = await openP1();
+      // 12:10 Brussels: the 75 % warning (12:00) is overdue and unfired (the scheduler has not run); analysis starts.
+      server.clock.set(T0_MS + 3 * HOUR_MS + 10 * MINUTE_MS);
+      await server.request('POST', `/api/v1/tickets/${ticket.id}/analysis`, undefined, { token: agent });
+      expect(await gtiRows(ticket.id)).toEqual([['sla-warning', '75', 'skipped', null, null, 'recomputed']]);
+      server.clock.set(T0_MS + 6 * HOUR_MS);
+      await runDue();
+      expect(await gtiRows(ticket.id)).toEqual([['sla-warning', '75', 'skipped', null, null, 'recomputed']]);
+      expect(
+        (await alertsOf(ticket.id)).filter((e) => JSON.stringify(e['data']).includes('intervention')),
+      ).toEqual([]);
+    });
+
+    it('stopped before any GTI line came due: its jobs leave no row at all', async () => {
+      const ticket = await openP1();
+      server.clock.set(T0_MS + HOUR_MS);
+      await server.request('POST', `/api/v1/tickets/${ticket.id}/analysis`, undefined, { token: agent });
+      expect(await gtiRows(ticket.id)).toEqual([]);
     });
 
     it('a priority change moves the deadlines to the new target', async () => {

@@ -261,7 +261,7 @@ export interface JobTable {
   subject_id: string;
   due_at: number;
   payload_json: string;
-  /** pending | running | retry | done | dead (scheduler/jobs.repository.ts) */
+  /** pending | running | retry | done | dead | skipped (scheduler/jobs.repository.ts: JobState) */
   state: string;
   attempts: number;
   lease_until: number | null;
@@ -269,6 +269,8 @@ export interface JobTable {
   fired_at: number | null;
   lateness_ms: number | null;
   created_at: number;
+  /** Why a `skipped` job was withdrawn unfired (scheduler/jobs.repository.ts: SkipReason); null otherwise. */
+  skip_reason: string | null;
 }
 
 export interface WebhookTable {

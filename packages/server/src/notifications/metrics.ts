@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/database.ts';
-import { countDueJobs } from '../scheduler/jobs.repository.ts';
+import { countDueJobs, countSkippedJobs } from '../scheduler/jobs.repository.ts';
 
 /**
  * The Prometheus registry of one server (not prom-client's global one: tests run several servers in a process).
@@ -50,6 +50,18 @@ export function createMetrics({ db, clock }: { db: Db; clock: Clock }) {
     async collect() {
       this.reset();
       for (const { kind, count } of await countDueJobs(db, clock.nowMs())) this.set({ kind }, count);
+    },
+  });
+  new Gauge({
+    // A gauge of the stored rows, not a counter: a skip happens in a write's transaction (which may roll back), and
+    // reading the table gives every instance the same figure. Labels are the job kind and the closed SkipReason set.
+    name: 'accord_jobs_skipped',
+    help: 'Jobs withdrawn after their due instant without firing (state skipped), by kind and reason',
+    labelNames: ['kind', 'reason'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const { kind, reason, count } of await countSkippedJobs(db)) this.set({ kind, reason }, count);
     },
   });
   new Gauge({

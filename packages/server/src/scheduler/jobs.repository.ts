@@ -6,9 +6,18 @@ import { newId } from '../ids.ts';
 /**
  * The `jobs` table. A row is `pending` until a worker claims it (`running`, with a lease); then `done`, or `retry`
  * (waiting for its backoff, the wait stored in `lease_until`), or `dead` after its last attempt. `attempts` counts
- * claims and doubles as a fencing token: only the claim that set it may finish the job.
+ * claims and doubles as a fencing token: only the claim that set it may finish the job. A pending job that a
+ * recompute withdraws after its due instant had passed is `skipped` (with `skip_reason`, `fired_at` null): it was owed
+ * and never fired, and the row says so. A skipped job is never claimed.
  */
-export type JobState = 'pending' | 'running' | 'retry' | 'done' | 'dead';
+export type JobState = 'pending' | 'running' | 'retry' | 'done' | 'dead' | 'skipped';
+
+/**
+ * Why a due job was withdrawn unfired. A closed set (it labels `accord_jobs_skipped`): `clock-breached` for a warning
+ * whose clock breached before it fired (the breach alert supersedes it), `recomputed` for any other recompute that no
+ * longer computes the deadline (the clock stopped or paused, its target changed).
+ */
+export type SkipReason = 'clock-breached' | 'recomputed';
 
 export interface JobSpec {
   readonly kind: string;
@@ -18,14 +27,24 @@ export interface JobSpec {
   readonly payload: Readonly<Record<string, unknown>>;
 }
 
+/** A pending job a recompute withdrew after its due instant (see `SkipReason`). */
+export interface WithdrawnJob {
+  readonly kind: string;
+  readonly key: string;
+  readonly payload: Readonly<Record<string, unknown>>;
+}
+
 export interface ReplaceJobsInput {
   readonly workspaceId: string;
   /** The thing the jobs are about (a ticket id). */
   readonly subjectId: string;
-  /** The kinds this call owns for the subject: its pending jobs of these kinds not in `jobs` are deleted. */
+  /** The kinds this call owns for the subject: its pending jobs of these kinds not in `jobs` are withdrawn. */
   readonly kinds: readonly string[];
   readonly jobs: readonly JobSpec[];
+  /** The write's instant: a withdrawn job due at or before it was owed, and is kept as skipped. */
   readonly nowMs: number;
+  /** Why a due job was withdrawn; `recomputed` when not given. */
+  readonly skipReason?: (job: WithdrawnJob) => SkipReason;
 }
 
 export interface ClaimedJob {
@@ -45,7 +64,8 @@ type Db = Kysely<Database> | Transaction<Database>;
 /**
  * The delete of a subject's pending jobs of `kinds` whose key is not in `keptKeys`. It runs on every ticket write, so
  * it must read the subject's rows through `jobs_subject_state_idx`, never the desk's pending jobs
- * (`test/query-plans.test.ts` checks the plan on both dialects).
+ * (`test/query-plans.test.ts` checks the plan on both dialects). `replaceJobs` first marks the overdue ones skipped
+ * (`skipOverdueJobs`), so what this deletes was never due.
  */
 export function stalePendingJobs(
   db: Db,
@@ -62,9 +82,38 @@ export function stalePendingJobs(
 }
 
 /**
+ * The same rows as `stalePendingJobs`, those already due at `nowMs` only, marked skipped for `recomputed`; returns
+ * them so the caller may name another reason. Same index, same plan (`test/query-plans.test.ts`).
+ */
+export function skipOverdueJobs(
+  db: Db,
+  q: { subjectId: string; kinds: readonly string[]; keptKeys: readonly string[]; nowMs: number },
+) {
+  return (
+    db
+      .updateTable('jobs')
+      .set({ state: 'skipped', skip_reason: 'recomputed' satisfies SkipReason })
+      .where('subject_id', '=', q.subjectId)
+      .where('state', '=', 'pending')
+      .where('kind', 'in', q.kinds)
+      .$if(q.keptKeys.length > 0, (qb) => qb.where('key', 'not in', q.keptKeys))
+      // `due_at + 0`: not a column the planner can seek by, so SQLite keeps to the subject index instead of walking
+      // (state, due_at), every overdue pending job of the desk (many, right after an outage).
+      .where((eb) => eb(eb('due_at', '+', 0), '<=', q.nowMs))
+      .returning(['id', 'kind', 'key', 'payload_json'])
+  );
+}
+
+/**
  * Makes the subject's pending jobs of `kinds` exactly `jobs`, inside the caller's transaction: pending jobs whose key
- * is gone are deleted, new keys inserted, kept keys moved to their new due instant. A key that already ran (running,
+ * is gone are withdrawn, new keys inserted, kept keys moved to their new due instant. A key that already ran (running,
  * retry, done, dead) is left alone and never inserted again, so a recompute can never fire a deadline twice.
+ *
+ * Every deadline that came due is accounted for: a withdrawn job already due at `nowMs` was owed and never fired, so it
+ * is kept as `skipped` with its reason; one not yet due is deleted (it was never owed). A skipped key computed again
+ * later (the clock counts again past its line) is scheduled anew: it never fired, so "fires at most once" still holds,
+ * and it ends fired or skipped again. A kept job that is overdue keeps the instant it first came due while the
+ * recompute still finds it due (core gives `nowMs` for a line already crossed), so its lateness counts from then.
  */
 export async function replaceJobs(trx: Db, input: ReplaceJobsInput): Promise<void> {
   const kinds = new Set(input.kinds);
@@ -72,13 +121,13 @@ export async function replaceJobs(trx: Db, input: ReplaceJobsInput): Promise<voi
     if (!kinds.has(job.kind))
       throw new Error(`replaceJobs: kind '${job.kind}' is not among ${[...kinds].join(', ')}`);
   }
-  if (kinds.size > 0)
-    await stalePendingJobs(
-      trx,
-      input.subjectId,
-      [...kinds],
-      input.jobs.map((j) => j.key),
-    ).execute();
+  const { nowMs } = input;
+  if (kinds.size > 0) {
+    const stale = { subjectId: input.subjectId, kinds: [...kinds], keptKeys: input.jobs.map((j) => j.key) };
+    const skipped = await skipOverdueJobs(trx, { ...stale, nowMs }).execute();
+    await nameSkipReasons(trx, skipped, input.skipReason);
+    await stalePendingJobs(trx, stale.subjectId, stale.kinds, stale.keptKeys).execute();
+  }
   if (input.jobs.length === 0) return;
   await trx
     .insertInto('jobs')
@@ -97,19 +146,55 @@ export async function replaceJobs(trx: Db, input: ReplaceJobsInput): Promise<voi
         last_error: null,
         fired_at: null,
         lateness_ms: null,
-        created_at: input.nowMs,
+        created_at: nowMs,
+        skip_reason: null,
       })),
     )
     .onConflict((oc) =>
       oc
         .column('key')
         .doUpdateSet((eb) => ({
-          due_at: eb.ref('excluded.due_at'),
+          due_at: eb
+            .case()
+            .when(
+              eb.and([
+                eb('jobs.state', '=', 'pending'),
+                eb('jobs.due_at', '<=', nowMs),
+                eb('excluded.due_at', '<=', nowMs),
+              ]),
+            )
+            .then(eb.ref('jobs.due_at'))
+            .else(eb.ref('excluded.due_at'))
+            .end(),
           payload_json: eb.ref('excluded.payload_json'),
+          // A skipped key computed again is pending anew (a pending one stays so); it never ran, attempts are 0.
+          state: 'pending',
+          skip_reason: null,
         }))
-        .where('jobs.state', '=', 'pending'),
+        .where('jobs.state', 'in', ['pending', 'skipped'] satisfies JobState[]),
     )
     .execute();
+}
+
+/** The caller's reason for each job just skipped, where it is not the default `recomputed` (one update per reason). */
+async function nameSkipReasons(
+  trx: Db,
+  skipped: readonly { id: string; kind: string; key: string; payload_json: string }[],
+  reasonOf: ReplaceJobsInput['skipReason'],
+): Promise<void> {
+  if (reasonOf === undefined || skipped.length === 0) return;
+  const byReason = new Map<SkipReason, string[]>();
+  for (const row of skipped) {
+    const reason = reasonOf({
+      kind: row.kind,
+      key: row.key,
+      payload: JSON.parse(row.payload_json) as Record<string, unknown>,
+    });
+    if (reason === 'recomputed') continue;
+    byReason.set(reason, [...(byReason.get(reason) ?? []), row.id]);
+  }
+  for (const [reason, ids] of byReason)
+    await trx.updateTable('jobs').set({ skip_reason: reason }).where('id', 'in', ids).execute();
 }
 
 /** One claim statement: up to `count` jobs in `states` whose `column` has passed, in that column's order. */
@@ -228,6 +313,21 @@ export async function retryJob(
     .where('attempts', '=', job.attempts)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
+}
+
+/**
+ * Counts for /metrics: jobs skipped (withdrawn after they came due, never fired), by kind and reason. Read from the
+ * table rather than counted where they are skipped: a skip happens inside a write's transaction, which may still roll
+ * back or be redone, and every instance then reports the same figures.
+ */
+export async function countSkippedJobs(db: Db): Promise<{ kind: string; reason: string; count: number }[]> {
+  const rows = await db
+    .selectFrom('jobs')
+    .select((eb) => ['kind', 'skip_reason', eb.fn.countAll<number>().as('count')])
+    .where('state', '=', 'skipped' satisfies JobState)
+    .groupBy(['kind', 'skip_reason'])
+    .execute();
+  return rows.map((r) => ({ kind: r.kind, reason: r.skip_reason ?? 'recomputed', count: Number(r.count) }));
 }
 
 /** Counts for /metrics: jobs due now and not yet fired, by kind. */

@@ -87,6 +87,92 @@ for (const dialect of DIALECTS) {
       expect(fired).toEqual(['t1:75', 't1:other']);
     });
 
+    it('a job withdrawn after it came due is kept as skipped, never claimed, and scheduled again only if computed again', async () => {
+      const fired: string[] = [];
+      const handlers = new Map<string, JobHandler>([['warn', async ({ job }) => void fired.push(job.key)]]);
+      const scheduler = createScheduler({ db: testDb.handle.db, clock, handlers });
+      const rows = async () =>
+        (await jobRows(testDb.handle)).map((r) => [
+          r.key,
+          r.state,
+          Number(r.due_at),
+          r.fired_at,
+          r.attempts,
+          r.skip_reason,
+        ]);
+      await schedule(
+        't1',
+        ['warn'],
+        [
+          { kind: 'warn', key: 't1:75', dueAtMs: T0 + 1000, payload: {} },
+          { kind: 'warn', key: 't1:90', dueAtMs: T0 + 5000, payload: {} },
+        ],
+      );
+      // Nothing ran (the server was down) and at T0+2s a recompute withdraws both: 75 % was owed, 90 % was not yet.
+      clock.set(T0 + 2000);
+      await schedule('t1', ['warn'], []);
+      expect(await rows()).toEqual([['t1:75', 'skipped', T0 + 1000, null, 0, 'recomputed']]);
+      clock.advance(3_600_000);
+      expect(
+        await claimJobs(testDb.handle.db, dialect, { nowMs: clock.nowMs(), leaseMs: 60_000, limit: 10 }),
+      ).toEqual([]);
+      expect(await scheduler.runOnce()).toBe(0);
+      // A recompute that leaves the key out again does not touch the skipped row.
+      await schedule('t1', ['warn'], []);
+      expect(await rows()).toEqual([['t1:75', 'skipped', T0 + 1000, null, 0, 'recomputed']]);
+      expect(fired).toEqual([]);
+      // The same deadline computed again (the clock counts again, past its line): scheduled anew, and fires once.
+      const againMs = clock.nowMs();
+      await schedule(
+        't1',
+        ['warn'],
+        [{ kind: 'warn', key: 't1:75', dueAtMs: againMs, payload: { again: true } }],
+      );
+      expect(await rows()).toEqual([['t1:75', 'pending', againMs, null, 0, null]]);
+      expect(await scheduler.runOnce()).toBe(1);
+      await schedule('t1', ['warn'], [{ kind: 'warn', key: 't1:75', dueAtMs: againMs, payload: {} }]);
+      expect(await scheduler.runOnce()).toBe(0);
+      expect(fired).toEqual(['t1:75']);
+      expect((await rows())[0]?.slice(0, 2)).toEqual(['t1:75', 'done']);
+    });
+
+    it('the caller names why a due job was withdrawn; a kept overdue job keeps the instant it came due', async () => {
+      await schedule(
+        't1',
+        ['warn', 'breach'],
+        [
+          { kind: 'warn', key: 't1:90', dueAtMs: T0 + 1000, payload: { threshold: 90 } },
+          { kind: 'breach', key: 't1:100', dueAtMs: T0 + 2000, payload: {} },
+        ],
+      );
+      clock.set(T0 + 10_000);
+      await testDb.handle.db.transaction().execute((trx) =>
+        replaceJobs(trx, {
+          workspaceId: WS,
+          subjectId: 't1',
+          kinds: ['warn', 'breach'],
+          // The breach is due now as computed at T0+10s; it came due at T0+2s, and its lateness counts from there.
+          jobs: [{ kind: 'breach', key: 't1:100', dueAtMs: T0 + 10_000, payload: {} }],
+          nowMs: clock.nowMs(),
+          skipReason: (job) =>
+            job.kind === 'warn' && job.payload['threshold'] === 90 ? 'clock-breached' : 'recomputed',
+        }),
+      );
+      expect(
+        (await jobRows(testDb.handle)).map((r) => [r.key, r.state, Number(r.due_at), r.skip_reason]),
+      ).toEqual([
+        ['t1:100', 'pending', T0 + 2000, null],
+        ['t1:90', 'skipped', T0 + 1000, 'clock-breached'],
+      ]);
+      // A deadline pushed back into the future (a calendar edit) moves: it is not due any more.
+      await schedule(
+        't1',
+        ['breach'],
+        [{ kind: 'breach', key: 't1:100', dueAtMs: T0 + 60_000, payload: {} }],
+      );
+      expect(Number((await jobRows(testDb.handle))[0]?.due_at)).toBe(T0 + 60_000);
+    });
+
     it('fires only due jobs, records the lateness, and commits the handler writes with "done"', async () => {
       const handlers = new Map<string, JobHandler>([
         [

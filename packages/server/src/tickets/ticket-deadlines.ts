@@ -24,7 +24,8 @@ interface SlaJobPayload {
  * Part of every clock recompute (ticket-change.ts calls it in the change's transaction): the ticket's pending SLA
  * jobs become exactly the deadlines its clocks now have. A pause, a reply, a priority change or a calendar edit
  * moves or removes them with the change that caused it. Keys carry the target, so a deadline fires at most once per
- * target: a raised priority brings its own warnings, a recompute never repeats one that fired.
+ * target: a raised priority brings its own warnings, a recompute never repeats one that fired. A job withdrawn after
+ * it came due (never fired: the server was down, or the scheduler had not got to it) is kept as skipped, with why.
  */
 export const scheduleSlaJobs: ClocksHook = async ({ trx, ticket, clocks, ctx, nowMs }) => {
   const deadlines = slaDeadlines({
@@ -38,6 +39,13 @@ export const scheduleSlaJobs: ClocksHook = async ({ trx, ticket, clocks, ctx, no
     subjectId: ticket.id,
     kinds: SLA_JOB_KINDS,
     nowMs,
+    // A warning owed and withdrawn because its clock breached is superseded by the breach alert (core: once breached,
+    // a warning would only repeat the alarm); anything else withdrawn after it came due was recomputed away.
+    skipReason: (job) => {
+      const payload = job.payload as unknown as SlaJobPayload;
+      const clock = clocks.find((c) => c.metric === payload.metric);
+      return job.kind === 'sla-warning' && clock?.state === 'breached' ? 'clock-breached' : 'recomputed';
+    },
     jobs: deadlines.map((d) => ({
       kind: d.kind === 'warning' ? 'sla-warning' : 'sla-breach',
       key: `sla:${ticket.id}:${d.metric}:${d.threshold}:${d.target}`,

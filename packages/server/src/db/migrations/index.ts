@@ -25,6 +25,7 @@ import * as monitorRollups from './202611292010_monitor_rollups.ts';
 import * as consultationAudience from './202611292020_consultation_audience.ts';
 import * as inboundMailActions from './202611292030_inbound_mail_actions.ts';
 import * as ticketListIndexes from './202611292040_ticket_list_indexes.ts';
+import * as jobsSkipped from './202611292210_jobs_skipped.ts';
 import * as inboundMailOnce from './202611292200_inbound_mail_once.ts';
 
 /** Static map (works bundled); names sort by their `YYYYMMDDHHmm_` prefix. One file per change. */
@@ -55,5 +56,6 @@ export const migrations: Record<string, Migration> = {
   '202611292020_consultation_audience': consultationAudience,
   '202611292030_inbound_mail_actions': inboundMailActions,
   '202611292040_ticket_list_indexes': ticketListIndexes,
+  '202611292210_jobs_skipped': jobsSkipped,
   '202611292200_inbound_mail_once': inboundMailOnce,
 };
