@@ -88,15 +88,16 @@ export async function choose(
 ): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await select.click({ timeout: 10_000 });
+      // Opened by a click unless already open (a second click would close it).
+      if ((await select.getAttribute('aria-expanded')) !== 'true') await select.click({ timeout: 10_000 });
       if (options.typing !== undefined) await select.fill(options.typing, { timeout: 10_000 });
       const list = await select.getAttribute('aria-controls', { timeout: 10_000 });
       const scope = list === null ? page : page.locator(`[id="${list}"]`);
       await scope.getByRole('option', { name, exact: typeof name === 'string' }).click({ timeout: 10_000 });
       return;
     } catch (error) {
+      // No Escape to close a list left open: in a modal, with the list already closed, it would close the modal.
       if (attempt === 3) throw error;
-      await page.keyboard.press('Escape');
     }
   }
 }
