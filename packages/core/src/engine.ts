@@ -1,7 +1,7 @@
 /*
  * The engine without the schemas: business calendars and time, the built-in presets, and SLA clocks, with nothing
  * that loads the validation library (zod) or luxon. The `accord` command answers on a preset from this entry alone
- * and loads the schemas (the package's main entry) only to read a user's file; engine.test.ts keeps it that way.
+ * and loads the schemas (the package's main entry) only to read a user's file; cli/src/engine-entry.test.ts keeps it that way.
  * Everything here is also exported by index.ts.
  */
 export * from './calendar/calendar.types.ts';

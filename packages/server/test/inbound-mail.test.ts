@@ -437,6 +437,34 @@ for (const dialect of DIALECTS) {
       expect(await messagesOf(ticket.id)).toEqual(['ticket.attachment-added', 'ticket.created']);
     });
 
+    it('staff cannot attach a message whose ticket already committed elsewhere: a replay finishes it', async () => {
+      const restore = crashAfter('create');
+      const crashed = await send({
+        from: 'pro@acme.test',
+        to: SUPPORT,
+        subject: 'Crash then attach',
+        text: 'Disk full on web-3.',
+        messageId: '<crash-attach@client.example>',
+      }).finally(restore);
+      expect(crashed).toMatchObject({ status: 'failed' });
+      const other = await proTicket('Another ticket');
+      const attached = await server.request(
+        'POST',
+        `/api/v1/inbound-mail/${crashed.id}/attach`,
+        { ticketId: other.id },
+        { token: agent },
+      );
+      expect(attached.status).toBe(422);
+      expect(JSON.stringify(attached.body)).toContain('replay it to finish it');
+      expect(await publicComments(other.id)).toEqual([]);
+      const internal = await server.testDb.handle.db
+        .selectFrom('comments')
+        .select('id')
+        .where('ticket_id', '=', other.id)
+        .execute();
+      expect(internal).toEqual([]);
+    });
+
     it('a crash after a reply is appended, before the message is marked: a restart appends no second reply', async () => {
       const db = server.testDb.handle.db;
       const ticket = await proTicket('Crash on reply');

@@ -8,7 +8,7 @@ const SA_DAY: Array<[string, string]> = [['09:00', '18:00']];
 const ALL_DAY: Array<[string, string]> = [['00:00', '24:00']];
 
 /*
- * Written whole, as the schema returns them (calendar-spec.ts; presets.test.ts checks that parsing changes nothing):
+ * Written whole, as the schema returns them (calendar-spec.ts; calendar-spec.test.ts checks that parsing changes nothing):
  * reading a preset validates nothing at run time, so the engine answers on a preset without loading the schema.
  */
 const PRESETS = {

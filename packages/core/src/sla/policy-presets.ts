@@ -8,7 +8,7 @@ export const SLA_POLICY_PRESET_IDS = ['hosting-be', 'consulting-sa'] as const;
 export type SlaPolicyPresetId = (typeof SLA_POLICY_PRESET_IDS)[number];
 
 /*
- * The presets are written whole, as the schema returns them (every default stated; policy-presets.test.ts checks
+ * The presets are written whole, as the schema returns them (every default stated; policy.schema.test.ts checks
  * that parsing changes nothing): reading one validates nothing at run time, so the engine answers on a preset
  * without loading the schema. They are shared, hence frozen.
  */

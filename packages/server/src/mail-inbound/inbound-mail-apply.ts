@@ -68,6 +68,28 @@ function actorOf(member: SenderMembership): Actor {
  * opened as a new ticket on the e-mail channel, always through the ticket and attachment services (the ticket write
  * path). Whatever cannot be applied safely throws `Held`.
  */
+/**
+ * Runs one ticket write of message `id` (its ticket, its reply, one attachment) so that `effect` is marked in that
+ * write's own transaction (see `once` below); shared with staff's attach, whose writes must be found by a replay too.
+ */
+export function appliedOnce<T>(
+  deps: Pick<InboundMailDeps, 'repo' | 'clock'>,
+  mark: { id: string; effect: string; note: string | null },
+  write: () => Promise<T>,
+): Promise<T> {
+  return withChangeWrite(
+    (trx, ticket) =>
+      deps.repo.recordEffect(trx, {
+        inbound_id: mark.id,
+        effect: mark.effect,
+        ticket_id: ticket.id,
+        note: mark.note,
+        at: deps.clock.nowMs(),
+      }),
+    write,
+  );
+}
+
 export function createInboundMailApplier(deps: InboundMailDeps) {
   const { repo, sla, clock, config } = deps;
   const ourAddress = ownAddress(config.mailFrom);
@@ -97,11 +119,7 @@ export function createInboundMailApplier(deps: InboundMailDeps) {
    * commit together or not at all, and a replay finds it (`finish`).
    */
   function once<T>(id: string, effect: string, note: string | null, write: () => Promise<T>): Promise<T> {
-    return withChangeWrite(
-      (trx, ticket) =>
-        repo.recordEffect(trx, { inbound_id: id, effect, ticket_id: ticket.id, note, at: clock.nowMs() }),
-      write,
-    );
+    return appliedOnce(deps, { id, effect, note }, write);
   }
 
   /** The message's files added to its ticket (each marked with its own change), and the outcome. */

@@ -3,6 +3,7 @@ import { requireRole } from '../access.ts';
 import type { Actor } from '../auth/actor.ts';
 import { DomainError } from '../errors.ts';
 import { newId } from '../ids.ts';
+import { appliedOnce } from './inbound-mail-apply.ts';
 import { addAttachments } from './inbound-mail-attachments.ts';
 import { descriptionText, messageText } from './inbound-mail-core.ts';
 import { inboundMailDetail, inboundMailDto } from './inbound-mail.dto.ts';
@@ -99,15 +100,26 @@ export function createInboundMailStaff(
       requireRole(actor, STAFF, 'attach inbound e-mail');
       const row = await visibleRow(actor, id);
       if (!ACTIONABLE.includes(row.status as InboundStatus)) throw notActionable(id, row.status);
+      // A message whose ticket or reply already committed (a run that failed after it) is finished by a replay:
+      // attached elsewhere, it would be applied twice.
+      const applied = (await repo.effectsOf(id)).find((e) => e.effect === 'ticket' || e.effect === 'reply');
+      if (applied !== undefined)
+        throw new DomainError(
+          'INVALID_TRANSITION',
+          `message ${id} already made its ${applied.effect} on ticket ${applied.ticket_id}; replay it to finish it`,
+        );
       // Parsed before the claim: a message that cannot be parsed stays as it was, never stuck in `processing`.
       const parsed = await simpleParser(Buffer.from(row.raw), { skipImageLinks: true });
       if (!(await repo.claim(id, row.status, Number(row.attempts)))) throw notActionable(id, row.status);
       const heading = `✉ ${row.from_address ?? row.envelope_from ?? '?'} — ${row.subject ?? ''}`.trim();
       try {
-        await deps.tickets.comment(actor, input.ticketId, {
-          body: `${heading}\n\n${descriptionText(messageText(parsed))}`,
-          visibility: input.visibility,
-        });
+        // Marked with the comment, as a reply: a restart after a crash from here on finishes, never attaches again.
+        await appliedOnce(deps, { id, effect: 'reply', note: `attached by ${actor.name}` }, () =>
+          deps.tickets.comment(actor, input.ticketId, {
+            body: `${heading}\n\n${descriptionText(messageText(parsed))}`,
+            visibility: input.visibility,
+          }),
+        );
       } catch (error) {
         // Nothing was applied (the comment is the first write): the message is held again, as it was.
         await repo.release(id, row.status);
@@ -119,6 +131,7 @@ export function createInboundMailStaff(
         ticketId: input.ticketId,
         parsed,
         visibility: input.visibility,
+        each: (index, add) => appliedOnce(deps, { id, effect: `attachment:${index}`, note: null }, add),
       });
       const outcome: InboundOutcome = {
         id,

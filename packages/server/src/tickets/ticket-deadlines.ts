@@ -43,7 +43,8 @@ export const scheduleSlaJobs: ClocksHook = async ({ trx, ticket, clocks, ctx, no
     // a warning would only repeat the alarm); anything else withdrawn after it came due was recomputed away.
     skipReason: (job) => {
       const payload = job.payload as unknown as SlaJobPayload;
-      const clock = clocks.find((c) => c.metric === payload.metric);
+      // The same clock at the same target: a warning of a target since changed (a new priority) was recomputed away.
+      const clock = clocks.find((c) => c.metric === payload.metric && c.target === payload.target);
       return job.kind === 'sla-warning' && clock?.state === 'breached' ? 'clock-breached' : 'recomputed';
     },
     jobs: deadlines.map((d) => ({

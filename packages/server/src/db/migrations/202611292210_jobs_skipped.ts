@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 
 /**
  * A job withdrawn by a recompute after its due instant had passed is kept as `state = 'skipped'` (it was owed and
@@ -12,5 +12,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  // The code before this migration deletes withdrawn jobs and would never revive a skipped row: none may remain.
+  await sql`delete from jobs where state = 'skipped'`.execute(db);
   await db.schema.alterTable('jobs').dropColumn('skip_reason').execute();
 }
