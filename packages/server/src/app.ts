@@ -53,6 +53,11 @@ import { notificationPreferenceRoutes } from './routes/notification-preference.r
 import { pushRoutes } from './routes/push.routes.ts';
 import { webhookRoutes } from './routes/webhook.routes.ts';
 import { MONITOR_CHECK_KIND } from './availability/availability.module.ts';
+import {
+  createHousekeeping,
+  housekeepingConfigFromEnv,
+  HOUSEKEEPING_KIND,
+} from './housekeeping/housekeeping.ts';
 import { availabilityRoutes } from './routes/availability.routes.ts';
 import { maintenanceRoutes } from './routes/maintenance.routes.ts';
 import { monitorRoutes } from './routes/monitor.routes.ts';
@@ -179,6 +184,15 @@ export async function buildApp(options: AppOptions): Promise<{
   // Monitor checks: the scheduler hands each due check to the check runner (availability/check-runner.ts).
   background.jobHandlers.set(MONITOR_CHECK_KIND, services.availability.jobHandler);
   if (options.runWorkers === true) app.addHook('onReady', async () => services.availability.runner.start());
+  // Pruning of finished jobs, sent outbox rows and final deliveries: one job per hour (housekeeping/housekeeping.ts).
+  const housekeeping = createHousekeeping({
+    clock: options.clock,
+    config: housekeepingConfigFromEnv(process.env),
+    observer: background.metrics.housekeeping,
+  });
+  background.jobHandlers.set(HOUSEKEEPING_KIND, housekeeping.handler);
+  if (options.runWorkers === true)
+    app.addHook('onReady', async () => housekeeping.ensureScheduled(services.db, options.clock.nowMs()));
   app.addHook('onClose', async () => {
     await services.availability.runner.stop();
     services.availability.close();

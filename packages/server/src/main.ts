@@ -5,6 +5,7 @@ import { systemClock, type Clock } from './clock.ts';
 import { createDatabase, databaseConfigFromEnv } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { DEMO_PASSWORD, isEmptyDatabase, seedDemo } from './demo/demo-data.ts';
+import { housekeepingConfigFromEnv } from './housekeeping/housekeeping.ts';
 import { ensureWebBuilt } from './http/web-app.ts';
 
 const env = process.env;
@@ -20,6 +21,8 @@ try {
   authCacheMs = authCacheMsFromEnv(env['ACCORD_AUTH_CACHE_MS']);
   // Monitor retention and certificate warning days: a bad value stops here, before any migration or build.
   availabilityConfigFromEnv(env);
+  // Retention of finished jobs, outbox rows and deliveries (housekeeping/housekeeping.ts), likewise.
+  housekeepingConfigFromEnv(env);
 } catch (error) {
   console.error(`accord: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(2);

@@ -3,6 +3,11 @@ import { planOf as planOfQuery } from './query-plan.ts';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readAfterQuery } from '../src/live/live-event.repository.ts';
 import { claimQuery, skipOverdueJobs, stalePendingJobs } from '../src/scheduler/jobs.repository.ts';
+import {
+  pruneDeliveriesQuery,
+  pruneJobsQuery,
+  pruneOutboxQuery,
+} from '../src/housekeeping/housekeeping.repository.ts';
 import { createTestDatabase, describeDialect, DIALECTS, type TestDatabase } from './dialects.ts';
 
 /**
@@ -82,6 +87,43 @@ for (const dialect of DIALECTS) {
         count: 100,
       }).compile();
       expect(await planOf(expired)).toContain('jobs_state_lease_idx');
+    });
+
+    // Housekeeping (src/housekeeping/): each bounded delete walks its table's (state, instant) index from the oldest
+    // and stops at its batch, its guards look rows up by key; never a scan of the table or a sort of what is old.
+    it('housekeeping deletes walk the (state, instant) indexes in order and look their guards up by key', async () => {
+      const db = testDb.handle.db;
+      const beforeMs = 1_800_000_000_000;
+      const noScanNoSort = (plan: string) => {
+        expect(plan).not.toMatch(/SCAN (j|d|o|t|c|jobs|outbox|deliveries)\b|Seq Scan/);
+        expect(plan).not.toMatch(/TEMP B-TREE|"Node Type":"Sort"/);
+      };
+      for (const state of ['done', 'dead', 'skipped'] as const) {
+        const plan = await planOf(pruneJobsQuery(db, { state, beforeMs, limit: 1000 }).compile());
+        expect(plan).toContain('jobs_state_due_idx');
+        if (dialect === 'sqlite') expect(plan).toMatch(/jobs_state_due_idx \(state=\? AND due_at<\?\)/);
+        else expect(plan).toMatch(/"Index Cond":"\(\(state = '\w+'::text\) AND \(due_at < /);
+        noScanNoSort(plan);
+        // A fired SLA or consultation job's subject is looked up by its primary key.
+        if (state !== 'skipped')
+          if (dialect === 'sqlite')
+            expect(plan).toMatch(/SEARCH t USING .*\(id=\?\)[\s\S]*SEARCH c USING .*\(id=\?\)/);
+          else expect(plan).toMatch(/tickets_pkey[\s\S]*consultations_pkey/);
+      }
+      for (const status of ['sent', 'dead'] as const) {
+        const plan = await planOf(pruneDeliveriesQuery(db, { status, beforeMs, limit: 1000 }).compile());
+        expect(plan).toContain('deliveries_status_next_idx');
+        if (dialect === 'sqlite')
+          expect(plan).toMatch(/deliveries_status_next_idx \(status=\? AND next_attempt_at<\?\)/);
+        noScanNoSort(plan);
+      }
+      const outbox = await planOf(pruneOutboxQuery(db, { beforeMs, limit: 1000 }).compile());
+      expect(outbox).toContain('outbox_status_available_idx');
+      if (dialect === 'sqlite') {
+        expect(outbox).toMatch(/outbox_status_available_idx \(status=\? AND available_at<\?\)/);
+        expect(outbox).toMatch(/SEARCH d USING .*\(outbox_id=\?\)/);
+      } else expect(outbox).toMatch(/deliveries_outbox_channel_target_unique","Relation Name":"deliveries"/);
+      noScanNoSort(outbox);
     });
   });
 }

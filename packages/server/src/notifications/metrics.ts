@@ -35,6 +35,12 @@ export function createMetrics({ db, clock }: { db: Db; clock: Clock }) {
     labelNames: ['channel', 'outcome'],
     registers: [registry],
   });
+  const housekeepingPruned = new Counter({
+    name: 'accord_housekeeping_pruned_total',
+    help: 'Rows deleted by the housekeeping job on this instance, by table (jobs, outbox, deliveries)',
+    labelNames: ['table'],
+    registers: [registry],
+  });
   const httpDuration = new Histogram({
     name: 'accord_http_request_duration_seconds',
     help: 'HTTP request durations by route pattern',
@@ -110,6 +116,9 @@ export function createMetrics({ db, clock }: { db: Db; clock: Clock }) {
       },
       failed: (job: { kind: string }, _error: string, dead: boolean) =>
         jobsFailed.inc({ kind: job.kind, dead: String(dead) }),
+    },
+    housekeeping: {
+      pruned: (table: string, rows: number) => housekeepingPruned.inc({ table }, rows),
     },
     dispatcher: {
       delivered: (channel: string) => deliveryAttempts.inc({ channel, outcome: 'sent' }),
