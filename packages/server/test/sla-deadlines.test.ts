@@ -285,5 +285,34 @@ for (const dialect of DIALECTS) {
       expect(breaches).toHaveLength(1);
       expect(breaches[0]!['data']).toMatchObject({ breachedAt: at(T0_MS + 4 * HOUR_MS) });
     });
+
+    it('a breach the scheduler had not fired when the ticket was resolved is still recorded and told, once', async () => {
+      const ticket = await openP1();
+      // 13:10 Brussels: breached at 13:00, the scheduler behind (not run); the agent resolves.
+      server.clock.set(T0_MS + 4 * HOUR_MS + 10 * MINUTE_MS);
+      await resolve(ticket.id);
+      expect((await breachJob(ticket.id))?.state).toBe('pending');
+      await runDue();
+      // A later change recomputes the clocks again: the breach, already told, is not told twice.
+      const reply = await server.request(
+        'POST',
+        `/api/v1/tickets/${ticket.id}/comments`,
+        { body: 'Thanks' },
+        { token: pro },
+      );
+      expect(reply.status).toBe(201);
+      await runDue();
+      const breaches = (await alertsOf(ticket.id)).filter((e) => e['type'] === 'sla-breached');
+      expect(breaches).toHaveLength(1);
+      expect(breaches[0]!['data']).toMatchObject({ breachedAt: at(T0_MS + 4 * HOUR_MS) });
+      expect((await breachJob(ticket.id))?.state).toBe('done');
+      const told = await server.services.db
+        .selectFrom('outbox')
+        .select('topic')
+        .where('topic', '=', 'sla.breached')
+        .where('payload_json', 'like', `%${ticket.id}%`)
+        .execute();
+      expect(told).toHaveLength(1);
+    });
   });
 }

@@ -45,6 +45,33 @@ describe('slaDeadlines', () => {
     expect(gti.find((d) => d.kind === 'breach')?.atMs).toBe(at('2026-03-02T13:00:00+01:00') + 1);
   });
 
+  it('keeps the breach a clock reached before it stopped or paused, due at once; nothing else', () => {
+    const start = '2026-03-02T09:00:00+01:00';
+    // Pro P1 GTI breached at 13:00; analysis starts at 13:20 (stopped), or the client is asked at 13:20 (resolution).
+    const stopped: TicketEvent[] = [
+      created(start, 'pro', 'P1'),
+      { type: 'analysis-started', atMs: at('2026-03-02T13:20:00+01:00') },
+    ];
+    const nowMs = at('2026-03-02T13:30:00+01:00');
+    const gti = deadlinesAt(hosting, stopped, nowMs).filter((d) => d.metric === 'intervention');
+    expect(gti).toEqual([
+      {
+        kind: 'breach',
+        metric: 'intervention',
+        threshold: 100,
+        atMs: nowMs,
+        target: 'PT4H',
+        dueAtMs: at('2026-03-02T13:00:00+01:00'),
+      },
+    ]);
+    // Stopped in time: nothing at all.
+    const inTime: TicketEvent[] = [
+      created(start, 'pro', 'P1'),
+      { type: 'analysis-started', atMs: at('2026-03-02T12:00:00+01:00') },
+    ];
+    expect(deadlinesAt(hosting, inTime, nowMs).filter((d) => d.metric === 'intervention')).toEqual([]);
+  });
+
   it('each deadline is where the recomputed clock reaches its line (property, consulting P1–P3)', () => {
     fc.assert(
       fc.property(

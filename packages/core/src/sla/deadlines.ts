@@ -19,8 +19,8 @@ export interface SlaDeadline {
  * The deadlines still ahead of a ticket's clocks, computed when the clocks are: for every counting clock with a
  * target, the instant each warning threshold is reached and the instant the target is used up, in business time
  * of the clock's calendar. A line already crossed at `nowMs` comes back at `nowMs` (its alert is due now: a ticket
- * reported long ago, a priority raised); a paused or stopped clock has none (it is not counting). Callers key the
- * deadlines so each fires at most once.
+ * reported long ago, a priority raised); a paused or stopped clock has none (it is not counting), except the breach
+ * it reached before stopping, due at `nowMs`. Callers key the deadlines so each fires at most once.
  */
 export function slaDeadlines(input: {
   clocks: readonly SlaClock[];
@@ -30,7 +30,20 @@ export function slaDeadlines(input: {
 }): SlaDeadline[] {
   const out: SlaDeadline[] = [];
   for (const clock of input.clocks) {
-    if (clock.stoppedAtMs !== null || clock.state === 'paused' || clock.state === 'met') continue;
+    if (clock.stoppedAtMs !== null || clock.state === 'paused' || clock.state === 'met') {
+      // A breach that happened before the clock stopped or paused is still owed its alert: a resolve committed after
+      // the breach instant, before the scheduler fired it, must not erase the breach from the history.
+      if (clock.breachedAtMs !== null && clock.target !== null && clock.dueAtMs !== null)
+        out.push({
+          kind: 'breach',
+          metric: clock.metric,
+          threshold: 100,
+          atMs: input.nowMs,
+          target: clock.target,
+          dueAtMs: clock.dueAtMs,
+        });
+      continue;
+    }
     if (clock.target === null || clock.remainingMs === null || clock.dueAtMs === null) continue;
     const targetMs = clock.usedMs + clock.remainingMs;
     if (!(targetMs > 0)) continue;
