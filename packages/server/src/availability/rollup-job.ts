@@ -13,6 +13,7 @@ import {
 } from './availability-core.ts';
 import type { MonitorRow } from './monitor.repository.ts';
 import { rollupRepository as rollups } from './rollup.repository.ts';
+import { wholeDaysFromEnv } from '../env-days.ts';
 
 /** How long each level is kept (whole days; the day level is kept for good). */
 export interface RetentionConfig {
@@ -149,14 +150,7 @@ export type RollupJob = ReturnType<typeof createRollupJob>;
 
 /** Reads and checks the retention settings; a bad value stops the server at start with the variable's name. */
 export function retentionFromEnv(env: NodeJS.ProcessEnv): RetentionConfig {
-  const days = (name: string, fallback: number) => {
-    const text = env[name];
-    if (text === undefined || text.trim() === '') return fallback;
-    const value = Number(text);
-    if (!Number.isInteger(value) || value < 1 || value > 36_500)
-      throw new Error(`${name} must be a whole number of days from 1 to 36500, got '${text}'`);
-    return value;
-  };
+  const days = (name: string, fallback: number) => wholeDaysFromEnv(env, name, fallback);
   const rawDays = days('ACCORD_MONITOR_RAW_RETENTION_DAYS', DEFAULT_RETENTION.rawDays);
   const minuteDays = days(
     'ACCORD_MONITOR_MINUTE_RETENTION_DAYS',

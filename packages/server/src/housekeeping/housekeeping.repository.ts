@@ -1,8 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { newId } from '../ids.ts';
 import { CONSULTATION_JOB_KINDS } from '../consultations/consultation-workflow.ts';
-import type { JobState } from '../scheduler/jobs.repository.ts';
+import { pendingJobRow, type JobState } from '../scheduler/jobs.repository.ts';
 import { SLA_JOB_KINDS } from '../tickets/ticket-deadlines.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -132,24 +131,8 @@ export async function insertHousekeepingJob(
 ): Promise<void> {
   await db
     .insertInto('jobs')
-    .values({
-      id: newId(),
-      // Not a workspace's job: the whole database's.
-      workspace_id: '*',
-      kind: job.kind,
-      key: job.key,
-      subject_id: job.kind,
-      due_at: job.dueAtMs,
-      payload_json: JSON.stringify(job.payload),
-      state: 'pending',
-      attempts: 0,
-      lease_until: null,
-      last_error: null,
-      fired_at: null,
-      lateness_ms: null,
-      created_at: job.nowMs,
-      skip_reason: null,
-    })
+    // Not a workspace's job: the whole database's.
+    .values(pendingJobRow({ ...job, workspaceId: '*', subjectId: job.kind }))
     .onConflict((oc) => oc.column('key').doNothing())
     .execute();
 }

@@ -9,6 +9,7 @@ import {
   pruneJobsQuery,
   pruneOutboxQuery,
 } from './housekeeping.repository.ts';
+import { wholeDaysFromEnv } from '../env-days.ts';
 
 /**
  * Housekeeping of the tables that otherwise grow forever: finished `jobs`, sent `outbox` rows, final `deliveries`.
@@ -42,14 +43,7 @@ const CONTINUE_AFTER_MS = 5_000;
 
 /** Reads and checks the retention settings; a bad value stops the server at start with the variable's name. */
 export function housekeepingConfigFromEnv(env: NodeJS.ProcessEnv): HousekeepingConfig {
-  const days = (name: string, fallback: number) => {
-    const text = env[name];
-    if (text === undefined || text.trim() === '') return fallback;
-    const value = Number(text);
-    if (!Number.isInteger(value) || value < 1 || value > 36_500)
-      throw new Error(`${name} must be a whole number of days from 1 to 36500, got '${text}'`);
-    return value;
-  };
+  const days = (name: string, fallback: number) => wholeDaysFromEnv(env, name, fallback);
   return {
     jobsDays: days('ACCORD_JOBS_RETENTION_DAYS', DEFAULT_HOUSEKEEPING.jobsDays),
     outboxDays: days('ACCORD_OUTBOX_RETENTION_DAYS', DEFAULT_HOUSEKEEPING.outboxDays),

@@ -1,5 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../db/schema.ts';
+import type { Insertable, Kysely, Transaction } from 'kysely';
+import type { Database, JobTable } from '../db/schema.ts';
 import type { DialectName } from '../db/dialect.ts';
 import { newId } from '../ids.ts';
 
@@ -104,6 +104,35 @@ export function skipOverdueJobs(
   );
 }
 
+/** The row of a new pending job (never attempted, never fired). */
+export function pendingJobRow(job: {
+  workspaceId: string;
+  subjectId: string;
+  kind: string;
+  key: string;
+  dueAtMs: number;
+  payload: unknown;
+  nowMs: number;
+}): Insertable<JobTable> {
+  return {
+    id: newId(),
+    workspace_id: job.workspaceId,
+    kind: job.kind,
+    key: job.key,
+    subject_id: job.subjectId,
+    due_at: job.dueAtMs,
+    payload_json: JSON.stringify(job.payload),
+    state: 'pending',
+    attempts: 0,
+    lease_until: null,
+    last_error: null,
+    fired_at: null,
+    lateness_ms: null,
+    created_at: job.nowMs,
+    skip_reason: null,
+  };
+}
+
 /**
  * Makes the subject's pending jobs of `kinds` exactly `jobs`, inside the caller's transaction: pending jobs whose key
  * is gone are withdrawn, new keys inserted, kept keys moved to their new due instant. A key that already ran (running,
@@ -132,23 +161,9 @@ export async function replaceJobs(trx: Db, input: ReplaceJobsInput): Promise<voi
   await trx
     .insertInto('jobs')
     .values(
-      input.jobs.map((job) => ({
-        id: newId(),
-        workspace_id: input.workspaceId,
-        kind: job.kind,
-        key: job.key,
-        subject_id: input.subjectId,
-        due_at: job.dueAtMs,
-        payload_json: JSON.stringify(job.payload),
-        state: 'pending',
-        attempts: 0,
-        lease_until: null,
-        last_error: null,
-        fired_at: null,
-        lateness_ms: null,
-        created_at: nowMs,
-        skip_reason: null,
-      })),
+      input.jobs.map((job) =>
+        pendingJobRow({ ...job, workspaceId: input.workspaceId, subjectId: input.subjectId, nowMs }),
+      ),
     )
     .onConflict((oc) =>
       oc
