@@ -1,3 +1,4 @@
+import { epochDayToDate } from '@accord/core';
 import type { Actor, Role } from './auth/actor.ts';
 import { DomainError } from './errors.ts';
 
@@ -20,28 +21,14 @@ const pad2 = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
 
 /**
  * `new Date(atMs).toISOString()`, without building a Date: a page of tickets writes some sixty instants. The civil
- * date comes from the day number by Howard Hinnant's `civil_from_days`; the test compares it with `toISOString`.
+ * date comes from the day number by the core's `epochDayToDate`; the test compares it with `toISOString`.
  */
 export function iso(atMs: number): string {
   if (!Number.isInteger(atMs) || atMs < 0 || atMs > LAST_FOUR_DIGIT_YEAR_MS)
     return new Date(atMs).toISOString();
   const days = Math.floor(atMs / DAY_MS);
   let restMs = atMs - days * DAY_MS;
-  const shifted = days + 719_468;
-  const era = Math.floor(shifted / 146_097);
-  const dayOfEra = shifted - era * 146_097;
-  const yearOfEra = Math.floor(
-    (dayOfEra -
-      Math.floor(dayOfEra / 1460) +
-      Math.floor(dayOfEra / 36_524) -
-      Math.floor(dayOfEra / 146_096)) /
-      365,
-  );
-  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
-  const monthFromMarch = Math.floor((5 * dayOfYear + 2) / 153);
-  const day = dayOfYear - Math.floor((153 * monthFromMarch + 2) / 5) + 1;
-  const month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
-  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  const { year, month, day } = epochDayToDate(days);
   const hours = Math.floor(restMs / 3_600_000);
   restMs -= hours * 3_600_000;
   const minutes = Math.floor(restMs / 60_000);
