@@ -515,6 +515,60 @@ for (const dialect of DIALECTS) {
       });
     });
 
+    describe('a new ticket is written whole and answered from what was written', () => {
+      it('the answer to the creation is the ticket as a read finds it, for the client and for staff', async () => {
+        server.clock.set(T0_MS + HOUR_MS);
+        const byClient = await open(pro, { priority: 'P2' });
+        expect(byClient.status).toBe(201);
+        const clientView = ticketOf(byClient);
+        expect(await get(clientView.id, pro)).toEqual(clientView);
+
+        const byAgent = await open(agent, {
+          organizationId: server.fixture.hosting.pro,
+          tags: ['Billing', 'dns'],
+        });
+        expect(byAgent.status).toBe(201);
+        const staffView = ticketOf(byAgent);
+        expect(staffView['tags']).toEqual(['billing', 'dns']);
+        expect(await get(staffView.id)).toEqual(staffView);
+        // The same ticket as its client reads it: no staff tags.
+        expect((await get(staffView.id, pro))['tags']).toEqual([]);
+      });
+
+      it('its queue place, next due instant, clocks and jobs are stored by the creation itself', async () => {
+        server.clock.set(T0_MS + HOUR_MS);
+        const ticket = ticketOf(await open(pro, { priority: 'P1' }));
+        const db = server.services.db;
+        const row = await db
+          .selectFrom('tickets')
+          .select(['queue_key', 'next_due_at'])
+          .where('id', '=', ticket.id)
+          .executeTakeFirstOrThrow();
+        expect(row.queue_key).not.toBe('');
+        const intervention = clockOf(ticket, 'intervention');
+        expect(Number(row.next_due_at)).toBe(Date.parse(String(intervention['dueAt'])));
+        const clocks = await db
+          .selectFrom('ticket_sla')
+          .select('metric')
+          .where('ticket_id', '=', ticket.id)
+          .execute();
+        expect(clocks.map((c) => c.metric).sort()).toEqual(
+          (ticket['sla'] as { metric: string }[]).map((c) => c.metric).sort(),
+        );
+        const jobs = await db
+          .selectFrom('jobs')
+          .select(['kind', 'state', 'due_at'])
+          .where('subject_id', '=', ticket.id)
+          .execute();
+        // Warnings and a breach per running clock, all pending; the GTI's breach is the first instant past its due.
+        expect(jobs.filter((j) => j.kind === 'sla-warning').length).toBeGreaterThan(0);
+        expect(jobs.every((j) => j.state === 'pending')).toBe(true);
+        expect(jobs.filter((j) => j.kind === 'sla-breach').map((j) => Number(j.due_at))).toContain(
+          Date.parse(String(intervention['dueAt'])) + 1,
+        );
+      });
+    });
+
     describe('a refused calendar edit leaves nothing behind', () => {
       it('a calendar never open is refused; the stored one and the tickets on it are untouched', async () => {
         const before = await server.request('GET', '/api/v1/calendars/sur-mesure-org-hours', undefined, {

@@ -2,6 +2,7 @@ import type { Insertable, Kysely, Transaction } from 'kysely';
 import type { Database, JobTable } from '../db/schema.ts';
 import type { DialectName } from '../db/dialect.ts';
 import { newId } from '../ids.ts';
+import { runPrepared } from '../db/prepared.ts';
 
 /**
  * The `jobs` table. A row is `pending` until a worker claims it (`running`, with a lease); then `done`, or `retry`
@@ -355,4 +356,41 @@ export async function countDueJobs(db: Db, nowMs: number): Promise<{ kind: strin
     .groupBy('kind')
     .execute();
   return rows.map((r) => ({ kind: r.kind, count: Number(r.count) }));
+}
+
+/**
+ * Inserts new pending jobs whose keys cannot exist yet (they carry a subject created in this transaction): one
+ * prepared multi-row statement per row count, no conflict handling. Anything else goes through `replaceJobs`.
+ */
+export async function insertNewJobs(trx: Db, rows: readonly Insertable<JobTable>[]): Promise<void> {
+  if (rows.length === 0) return;
+  const params: Record<string, unknown> = {};
+  rows.forEach((row, i) => {
+    for (const [column, value] of Object.entries(row)) params[`${i}.${column}`] = value;
+  });
+  await runPrepared(
+    trx,
+    `jobs.insertNew:${rows.length}`,
+    (p) =>
+      trx.insertInto('jobs').values(
+        rows.map((_, i) => ({
+          id: p<string>(`${i}.id`),
+          workspace_id: p<string>(`${i}.workspace_id`),
+          kind: p<string>(`${i}.kind`),
+          key: p<string>(`${i}.key`),
+          subject_id: p<string>(`${i}.subject_id`),
+          due_at: p<number>(`${i}.due_at`),
+          payload_json: p<string>(`${i}.payload_json`),
+          state: p<string>(`${i}.state`),
+          attempts: p<number>(`${i}.attempts`),
+          lease_until: p<number | null>(`${i}.lease_until`),
+          last_error: p<string | null>(`${i}.last_error`),
+          fired_at: p<number | null>(`${i}.fired_at`),
+          lateness_ms: p<number | null>(`${i}.lateness_ms`),
+          created_at: p<number>(`${i}.created_at`),
+          skip_reason: p<string | null>(`${i}.skip_reason`),
+        })),
+      ),
+    params,
+  );
 }

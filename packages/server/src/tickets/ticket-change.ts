@@ -17,6 +17,7 @@ import {
   type NewEvent,
   type TicketRepository,
   type TicketRow,
+  type TicketSlaRow,
 } from './ticket.repository.ts';
 import { nextDueOf, showSameClocks, slaRowsOf } from './ticket-sla.ts';
 
@@ -88,6 +89,8 @@ export type ClocksHook = (input: {
   clocks: readonly SlaClock[];
   ctx: PolicyContext;
   nowMs: number;
+  /** A ticket created in this transaction: nothing of it is stored yet (no clocks, no jobs) to replace. */
+  fresh?: boolean;
 }) => Promise<void>;
 
 export interface TicketChangeDeps {
@@ -162,6 +165,20 @@ export function createTicketChange({ db, sla, onClocks = [] }: TicketChangeDeps)
       fresh,
     });
 
+  /** The columns the write path derives from a ticket's clocks: its next due instant and its place in the queue. */
+  function derivedOf(ticket: TicketRow, ctx: PolicyContext, clocks: readonly SlaClock[]) {
+    const nextDueAtMs = nextDueOf(clocks);
+    return {
+      nextDueAtMs,
+      queueKey: queueSortKey(ctx.policy, {
+        queueClass: ticket.queue_class as QueueClass,
+        priority: ticket.priority as PriorityId,
+        createdAtMs: ticket.created_at,
+        dueAtMs: nextDueAtMs,
+      }),
+    };
+  }
+
   /** Clocks from the whole history, stored, and everything derived from them (next due instant, jobs). */
   async function storeClocks(
     repo: TicketRepository,
@@ -179,18 +196,13 @@ export function createTicketChange({ db, sla, onClocks = [] }: TicketChangeDeps)
         maintenanceContract: ticket.maintenance_contract === 1,
       });
     await repo.replaceSla(ticket.id, slaRowsOf(ticket, computed, nowMs));
-    const nextDueAtMs = nextDueOf(computed);
-    await repo.setDerived(ticket.id, {
-      nextDueAtMs,
-      queueKey: queueSortKey(ctx.policy, {
-        queueClass: ticket.queue_class as QueueClass,
-        priority: ticket.priority as PriorityId,
-        createdAtMs: ticket.created_at,
-        dueAtMs: nextDueAtMs,
-      }),
-    });
-    for (const hook of onClocks) await hook({ trx: repo.db, ticket, clocks: computed, ctx, nowMs });
+    await repo.setDerived(ticket.id, derivedOf(ticket, ctx, computed));
+    await runClockHooks(repo.db, { ticket, clocks: computed, ctx, nowMs });
     return computed;
+  }
+
+  async function runClockHooks(trx: Db, input: Omit<Parameters<ClocksHook>[0], 'trx'>) {
+    for (const hook of onClocks) await hook({ trx, ...input });
   }
 
   async function enqueue(
@@ -270,7 +282,14 @@ export function createTicketChange({ db, sla, onClocks = [] }: TicketChangeDeps)
      */
     create(
       prepare: (fresh: boolean) => Promise<{ ctx: PolicyContext; ticket: NewTicket; actorId: string | null }>,
-    ): Promise<{ row: TicketRow; tags: readonly string[]; clocks: readonly SlaClock[] }> {
+    ): Promise<{
+      row: TicketRow;
+      tags: readonly string[];
+      clocks: readonly SlaClock[];
+      /** The clocks as stored, and the context (checked current at commit) they were computed with. */
+      sla: readonly TicketSlaRow[];
+      ctx: PolicyContext;
+    }> {
       return withContextRetry(async (fresh) => {
         const { ctx, ticket, actorId } = await prepare(fresh);
         const { row, events, tags } = ticket;
@@ -284,7 +303,10 @@ export function createTicketChange({ db, sla, onClocks = [] }: TicketChangeDeps)
           extendedCalendarKey: row.extended_calendar_key,
           maintenanceContract: row.maintenance_contract === 1,
         });
-        const stored = { ...row, next_due_at: nextDueOf(clocks) };
+        // Written whole by one insert: the derived columns are known before the row exists.
+        const derived = derivedOf(row, ctx, clocks);
+        const stored = { ...row, next_due_at: derived.nextDueAtMs, queue_key: derived.queueKey };
+        const slaRows = slaRowsOf(stored, clocks, row.updated_at);
         await inTicketTransaction(db, async (repo) => {
           // Also holds the workspace row shared until this commits: a calendar edit waits for it, so its
           // recompute finds this ticket.
@@ -293,7 +315,9 @@ export function createTicketChange({ db, sla, onClocks = [] }: TicketChangeDeps)
           await changeWrites.getStore()?.(repo.db, { id: row.id, workspaceId: row.workspace_id });
           await repo.appendEvents(stored, events, actorId, nowMs, { firstSeq: 1 });
           if (tags.length > 0) await repo.setTags(stored, tags, { fresh: true });
-          await storeClocks(repo, stored, ctx, row.updated_at, clocks);
+          // A new id: no clocks or jobs of it exist to replace.
+          await repo.insertSla(slaRows);
+          await runClockHooks(repo.db, { ticket: stored, clocks, ctx, nowMs: row.updated_at, fresh: true });
           await enqueue(
             repo,
             stored,
@@ -308,7 +332,7 @@ export function createTicketChange({ db, sla, onClocks = [] }: TicketChangeDeps)
             row.updated_at,
           );
         });
-        return { row: stored, tags, clocks };
+        return { row: stored, tags, clocks, sla: slaRows, ctx };
       });
     },
 

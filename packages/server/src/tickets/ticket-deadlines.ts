@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.ts';
-import { replaceJobs, type ClaimedJob } from '../scheduler/jobs.repository.ts';
+import { insertNewJobs, pendingJobRow, replaceJobs, type ClaimedJob } from '../scheduler/jobs.repository.ts';
 import type { JobHandler, SubjectLock } from '../scheduler/scheduler.ts';
 import { dialectOf } from '../db/dialect.ts';
 import { toCoreEvents, type PolicyContext, type SlaClockService } from '../sla/sla-clock.service.ts';
@@ -27,13 +27,33 @@ interface SlaJobPayload {
  * target: a raised priority brings its own warnings, a recompute never repeats one that fired. A job withdrawn after
  * it came due (never fired: the server was down, or the scheduler had not got to it) is kept as skipped, with why.
  */
-export const scheduleSlaJobs: ClocksHook = async ({ trx, ticket, clocks, ctx, nowMs }) => {
+export const scheduleSlaJobs: ClocksHook = async ({ trx, ticket, clocks, ctx, nowMs, fresh }) => {
   const deadlines = slaDeadlines({
     clocks,
     calendars: ctx.calendars,
     warningThresholds: ctx.policy.warningThresholds,
     nowMs,
   });
+  const jobs = deadlines.map((d) => ({
+    kind: d.kind === 'warning' ? 'sla-warning' : 'sla-breach',
+    key: `sla:${ticket.id}:${d.metric}:${d.threshold}:${d.target}`,
+    dueAtMs: d.atMs,
+    payload: {
+      ticketId: ticket.id,
+      metric: d.metric,
+      threshold: d.threshold,
+      target: d.target,
+      dueAtMs: d.dueAtMs,
+    } satisfies SlaJobPayload,
+  }));
+  // A new ticket: its keys carry its new id, so no job of them exists to withdraw, skip or update.
+  if (fresh === true) {
+    const rows = jobs.map((job) =>
+      pendingJobRow({ ...job, workspaceId: ticket.workspace_id, subjectId: ticket.id, nowMs }),
+    );
+    await insertNewJobs(trx, rows);
+    return;
+  }
   await replaceJobs(trx, {
     workspaceId: ticket.workspace_id,
     subjectId: ticket.id,
@@ -47,18 +67,7 @@ export const scheduleSlaJobs: ClocksHook = async ({ trx, ticket, clocks, ctx, no
       const clock = clocks.find((c) => c.metric === payload.metric && c.target === payload.target);
       return job.kind === 'sla-warning' && clock?.state === 'breached' ? 'clock-breached' : 'recomputed';
     },
-    jobs: deadlines.map((d) => ({
-      kind: d.kind === 'warning' ? 'sla-warning' : 'sla-breach',
-      key: `sla:${ticket.id}:${d.metric}:${d.threshold}:${d.target}`,
-      dueAtMs: d.atMs,
-      payload: {
-        ticketId: ticket.id,
-        metric: d.metric,
-        threshold: d.threshold,
-        target: d.target,
-        dueAtMs: d.dueAtMs,
-      } satisfies SlaJobPayload,
-    })),
+    jobs,
   });
 };
 

@@ -123,7 +123,7 @@ export function createTicketIntake({ tickets, organizations, sla, change, clock,
     const { requesterId, reportedAtMs } = await requesterOf(actor, input, organizationId, nowMs);
     const extendedKey = contract.extended_calendar_key;
     const tags = normalizeTags(input.tags ?? []);
-    const { row } = await change.create(async (fresh) => {
+    const done = await change.create(async (fresh) => {
       const ctx = await sla.policyContext(actor.workspaceId, undefined, { calendarKey: extendedKey, fresh });
       sla.checkPriority(ctx, input.priority);
       // The channel's hours and the priorities it takes, when the client reported (a call taken at 17:25).
@@ -209,7 +209,7 @@ export function createTicketIntake({ tickets, organizations, sla, change, clock,
         },
       };
     });
-    return read.one(actor, row);
+    return read.created(actor, { row: done.row, sla: done.sla, tags: done.tags }, done.ctx);
   }
 
   return create;

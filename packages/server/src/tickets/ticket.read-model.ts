@@ -263,9 +263,18 @@ export function createTicketReadModel({ tickets, sla, clock }: TicketReadModelDe
     return dto;
   }
 
+  /**
+   * The DTO of a ticket the actor has just created, from what the write path stored and the context it checked
+   * current at commit: nothing to read back. Not cached: the first read takes the snapshot from the database.
+   */
+  function created(actor: Actor, snapshot: TicketSnapshot, ctx: PolicyContext): TicketDto {
+    return dtoAt(snapshot, ctx, clock.nowMs(), audienceOf(actor));
+  }
+
   return {
     visibleTicket,
     one,
+    created,
     snapshotsOf,
 
     get: async (actor: Actor, id: string): Promise<TicketDto> => one(actor, await visibleTicket(actor, id)),

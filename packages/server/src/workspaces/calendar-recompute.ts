@@ -24,14 +24,14 @@ export async function recomputeClocksOnCalendar(
     .where((eb) =>
       eb.or([
         eb('extended_calendar_key', '=', calendarKey),
-        eb(
-          'id',
-          'in',
+        // Each open ticket's clocks by their key (ticket, metric): the cost follows the open tickets, not the
+        // workspace's every clock (ticket_sla has no index by calendar; a write would pay for one).
+        eb.exists(
           eb
             .selectFrom('ticket_sla')
-            .select('ticket_id')
-            .where('workspace_id', '=', workspaceId)
-            .where('calendar_id', '=', calendarKey),
+            .select('ticket_sla.ticket_id')
+            .whereRef('ticket_sla.ticket_id', '=', 'tickets.id')
+            .where('ticket_sla.calendar_id', '=', calendarKey),
         ),
       ]),
     )

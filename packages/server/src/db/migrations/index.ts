@@ -27,6 +27,7 @@ import * as inboundMailActions from './202611292030_inbound_mail_actions.ts';
 import * as ticketListIndexes from './202611292040_ticket_list_indexes.ts';
 import * as jobsSkipped from './202611292210_jobs_skipped.ts';
 import * as inboundMailOnce from './202611292200_inbound_mail_once.ts';
+import * as writePathIndexes from './202611300110_write_path_indexes.ts';
 
 /** Static map (works bundled); names sort by their `YYYYMMDDHHmm_` prefix. One file per change. */
 export const migrations: Record<string, Migration> = {
@@ -58,4 +59,5 @@ export const migrations: Record<string, Migration> = {
   '202611292040_ticket_list_indexes': ticketListIndexes,
   '202611292210_jobs_skipped': jobsSkipped,
   '202611292200_inbound_mail_once': inboundMailOnce,
+  '202611300110_write_path_indexes': writePathIndexes,
 };

@@ -281,6 +281,7 @@ export function ticketRowsRepository(db: Db) {
             queue_class: p('queue_class'),
             queue_start_at: p('queue_start_at'),
             next_due_at: p('next_due_at'),
+            queue_key: p('queue_key'),
             billing_mode: p('billing_mode'),
             extended_calendar_key: p('extended_calendar_key'),
             maintenance_contract: p('maintenance_contract'),
