@@ -8,6 +8,7 @@ import {
   ticketsByIdQuery,
   type TicketListOptions,
 } from '../src/tickets/repositories/ticket-rows.repository.ts';
+import { ticketsOnCalendar } from '../src/workspaces/calendar-recompute.ts';
 import { createTestDatabase, describeDialect, DIALECTS, type TestDatabase } from './dialects.ts';
 
 /** The values themselves where the prepared query has placeholders: the plan of one concrete request. */
@@ -91,6 +92,25 @@ for (const dialect of DIALECTS) {
       if (dialect === 'sqlite')
         expect(plan).toMatch(/USING (INDEX sqlite_autoindex_tickets_1|PRIMARY KEY) \(id=\?\)/);
       else expect(plan).toContain('tickets_pkey');
+    });
+
+    it('a calendar edit finds its tickets among the unclosed ones, and their clocks by key, never by scanning every clock', async () => {
+      const plan = await planOf(ticketsOnCalendar(testDb.handle.db, WS, 'be-business').compile());
+      if (dialect === 'sqlite') {
+        expect(plan).toMatch(
+          /tickets USING INDEX tickets_workspace_status_idx \(workspace_id=\? AND status=\?\)/,
+        );
+        expect(plan).toMatch(
+          /ticket_sla USING (INDEX sqlite_autoindex_ticket_sla_1|PRIMARY KEY) \(ticket_id=\?\)/,
+        );
+        expect(plan).not.toMatch(/SCAN (tickets|ticket_sla)\b/);
+      } else {
+        // Without statistics PostgreSQL rates every index led by the workspace alike; what matters is that the clocks
+        // are reached by their key and nothing is scanned whole.
+        expect(plan).toMatch(/"Index Name":"tickets_workspace_\w+"/);
+        expect(plan).toContain('"Index Name":"ticket_sla_pk"');
+        expect(plan).not.toContain('"Node Type":"Seq Scan"');
+      }
     });
   });
 }

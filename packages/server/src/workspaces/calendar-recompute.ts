@@ -1,7 +1,37 @@
 import type { Db } from '../db/database.ts';
+import { TICKET_STATUSES } from '../sla/sla-core.ts';
 import type { PolicyContext, SlaClockService } from '../sla/sla-clock.service.ts';
 import { createTicketRepository } from '../tickets/ticket.repository.ts';
 import type { TicketChange } from '../tickets/ticket-change.ts';
+
+/** Every status but `closed`, named: each is a seek on (workspace, status), where `!= 'closed'` walks them all. */
+const NOT_CLOSED = TICKET_STATUSES.filter((s) => s !== 'closed');
+
+/**
+ * The tickets whose clocks a calendar edit may move: not closed, and pinned to the calendar (a contract's extended
+ * hours) or with a clock on it. Each candidate's clocks are looked up by their key (ticket, metric), so the cost
+ * follows the workspace's unclosed tickets, not its every clock (`test/ticket-query-plans.test.ts`).
+ */
+export function ticketsOnCalendar(db: Db, workspaceId: string, calendarKey: string) {
+  return db
+    .selectFrom('tickets')
+    .select(['id', 'policy_version'])
+    .where('workspace_id', '=', workspaceId)
+    .where('status', 'in', NOT_CLOSED)
+    .where((eb) =>
+      eb.or([
+        eb('extended_calendar_key', '=', calendarKey),
+        eb.exists(
+          eb
+            .selectFrom('ticket_sla')
+            .select('ticket_sla.ticket_id')
+            .whereRef('ticket_sla.ticket_id', '=', 'tickets.id')
+            .where('ticket_sla.calendar_id', '=', calendarKey),
+        ),
+      ]),
+    )
+    .orderBy('id');
+}
 
 /**
  * Inside a calendar edit's transaction, after the new spec is written: the open tickets whose clocks run on that
@@ -16,27 +46,7 @@ export async function recomputeClocksOnCalendar(
   input: { workspaceId: string; calendarKey: string; nowMs: number; actorId: string | null },
 ): Promise<number> {
   const { workspaceId, calendarKey, nowMs } = input;
-  const tickets = await trx
-    .selectFrom('tickets')
-    .select(['id', 'policy_version'])
-    .where('workspace_id', '=', workspaceId)
-    .where('status', '!=', 'closed')
-    .where((eb) =>
-      eb.or([
-        eb('extended_calendar_key', '=', calendarKey),
-        // Each open ticket's clocks by their key (ticket, metric): the cost follows the open tickets, not the
-        // workspace's every clock (ticket_sla has no index by calendar; a write would pay for one).
-        eb.exists(
-          eb
-            .selectFrom('ticket_sla')
-            .select('ticket_sla.ticket_id')
-            .whereRef('ticket_sla.ticket_id', '=', 'tickets.id')
-            .where('ticket_sla.calendar_id', '=', calendarKey),
-        ),
-      ]),
-    )
-    .orderBy('id')
-    .execute();
+  const tickets = await ticketsOnCalendar(trx, workspaceId, calendarKey).execute();
   const contexts = new Map<string, PolicyContext>();
   for (const version of new Set(tickets.map((t) => t.policy_version)))
     contexts.set(version, await sla.contextWithin(trx, workspaceId, version));
