@@ -80,8 +80,10 @@ async function postgresDesk(): Promise<Desk> {
   await admin.query(`create database ${database}`);
   const url = new URL(PG_URL);
   url.pathname = `/${database}`;
+  // The server's own files (secret key, mail written as .eml) go to a directory of the run, not ./data.
+  const dir = mkdtempSync(join(tmpdir(), 'accord-scale-'));
   return {
-    env: { DATABASE_URL: url.toString() },
+    env: { DATABASE_URL: url.toString(), ACCORD_DATA_DIR: dir },
     bytes: async () => {
       const { rows } = await admin.query<{ size: string }>(
         `select pg_database_size('${database}')::text as size`,
@@ -91,6 +93,7 @@ async function postgresDesk(): Promise<Desk> {
     drop: async () => {
       await admin.query(`drop database if exists ${database} with (force)`);
       await admin.end();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
@@ -212,11 +215,11 @@ async function benchSize(dialect: string, tickets: number): Promise<SizeResult> 
           },
         ],
       ];
-      server.process.once('exit', (code, signal) =>
+      const exitedEarly = (code: number | null, signal: NodeJS.Signals | null): void =>
         console.error(
           `  ${dialect}: the server exited (${code ?? signal}) during the run:\n${server.output.join('').slice(-4000)}`,
-        ),
-      );
+        );
+      server.process.once('exit', exitedEarly);
       const rows: Measurement[] = [];
       for (const [name, load] of loads)
         rows.push(
@@ -227,6 +230,8 @@ async function benchSize(dialect: string, tickets: number): Promise<SizeResult> 
             OPTIONS,
           ),
         );
+      // Stopped by the bench from here on: not worth a warning.
+      server.process.off('exit', exitedEarly);
       return {
         tickets,
         rows,
