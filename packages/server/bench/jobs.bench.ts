@@ -8,7 +8,12 @@
  * table records it; graphile's handler measures it against its `run_at`). Throughput = N / (last fired − first due):
  * a scheduler that keeps up shows the arrival rate (N per minute), one that falls behind less.
  *
- * BENCH_JOBS=20000 for a shorter run; BENCH_DIALECTS=sqlite|postgres narrows it.
+ * Two shapes: `per-ticket-100` (the issue's: N jobs over 1,000 tickets, N/1000 each, so at 100,000 a ticket has 100
+ * jobs and the schedulers' batches keep meeting on the same tickets) and `per-ticket-6` (a desk's: six jobs a ticket,
+ * 3 thresholds × 2 clocks, over N/6 tickets). graphile-worker runs the first shape only.
+ *
+ * BENCH_JOBS=20000 for a shorter run; BENCH_DIALECTS=sqlite|postgres, BENCH_SHAPES=100|6, BENCH_PHASES=minute|backlog,
+ * BENCH_INSTANCES=1|2 and BENCH_GRAPHILE=0 narrow it.
  */
 import { sql } from 'kysely';
 import { Logger, run as runGraphile, runMigrations } from 'graphile-worker';
@@ -16,6 +21,7 @@ import { systemClock } from '../src/clock.ts';
 import { createDatabase, databaseConfigFromEnv, type DatabaseHandle } from '../src/db/database.ts';
 import { newId } from '../src/ids.ts';
 import { createScheduler, type JobHandler } from '../src/scheduler/scheduler.ts';
+import { lockSlaSubjects } from '../src/tickets/ticket-deadlines.ts';
 import type { TestDatabase } from '../test/dialects.ts';
 import { startTestServer } from '../test/server-harness.ts';
 
@@ -23,7 +29,28 @@ const N = Number(process.env['BENCH_JOBS'] ?? 100_000);
 const SPREAD_MS = 60_000;
 const TICKETS = 1_000;
 const LEAD_MS = 3_000;
-const dialects = (process.env['BENCH_DIALECTS'] ?? 'sqlite,postgres').split(',') as ('sqlite' | 'postgres')[];
+const list = (name: string, fallback: string): string[] => (process.env[name] ?? fallback).split(',');
+const dialects = list('BENCH_DIALECTS', 'sqlite,postgres') as ('sqlite' | 'postgres')[];
+const phases = list('BENCH_PHASES', 'minute,backlog') as ('minute' | 'backlog')[];
+const instanceCounts = list('BENCH_INSTANCES', '1,2').map(Number);
+const withGraphile = process.env['BENCH_GRAPHILE'] !== '0';
+/** The scheduler's settings under test (BENCH_BATCH, BENCH_PER_TRANSACTION, BENCH_CONCURRENCY); its defaults otherwise. */
+const tuning = Object.fromEntries(
+  (
+    [
+      ['batchSize', 'BENCH_BATCH'],
+      ['jobsPerTransaction', 'BENCH_PER_TRANSACTION'],
+      ['concurrency', 'BENCH_CONCURRENCY'],
+    ] as const
+  ).flatMap(([option, name]) =>
+    process.env[name] === undefined ? [] : [[option, Number(process.env[name])]],
+  ),
+);
+/** Jobs per ticket: 100 (N over 1,000 tickets, the issue's shape) or 6 (a desk's). */
+const shapes = list('BENCH_SHAPES', '100,6').map((s) => ({
+  name: `per-ticket-${s}`,
+  tickets: s === '6' ? Math.ceil(N / 6) : TICKETS,
+}));
 
 interface Result {
   name: string;
@@ -55,12 +82,15 @@ function summarize(
   };
 }
 
-/** 1,000 tickets cloned from one made through the service (so every column is as the app writes it). */
-async function seedTickets(testDb: TestDatabase): Promise<{ workspaceId: string; ticketIds: string[] }> {
+/** `count` tickets cloned from one made through the service (so every column is as the app writes it). */
+async function seedTickets(
+  testDb: TestDatabase,
+  count: number,
+): Promise<{ workspaceId: string; ticketIds: string[] }> {
   const db = testDb.handle.db;
   const template = await db.selectFrom('tickets').selectAll().executeTakeFirstOrThrow();
   const ticketIds: string[] = [];
-  for (let i = 0; i < TICKETS; i += 100) {
+  for (let i = 0; i < count; i += 100) {
     const rows = Array.from({ length: 100 }, () => ({ ...template, id: newId() }));
     await db.insertInto('tickets').values(rows).execute();
     ticketIds.push(...rows.map((r) => r.id));
@@ -152,7 +182,10 @@ async function runAccord(
       db: h.db,
       clock: systemClock,
       handlers: new Map([['bench', benchHandler]]),
+      // As the app's SLA jobs: the batch locks its tickets first (PostgreSQL), then runs the handlers.
+      subjectLocks: new Map([['bench', lockSlaSubjects]]),
       pollMs: 100,
+      ...tuning,
     }),
   );
   for (const s of schedulers) s.start();
@@ -188,7 +221,9 @@ async function runGraphileWorker(testDb: TestDatabase, name: string, spreadMs: n
   const connectionString = testDb.env['DATABASE_URL'] ?? '';
   await runMigrations({ connectionString });
   const db = testDb.handle.db;
-  const ticketIds = (await db.selectFrom('tickets').select('id').limit(TICKETS).execute()).map((t) => t.id);
+  const ticketIds = (await db.selectFrom('tickets').select('id').orderBy('id').limit(TICKETS).execute()).map(
+    (t) => t.id,
+  );
   const workspaceId = (await db.selectFrom('workspaces').select('id').executeTakeFirstOrThrow()).id;
   await sql`delete from graphile_worker._private_jobs`.execute(db);
   const ids = sql.raw(`'{${ticketIds.join(',')}}'::text[]`);
@@ -252,21 +287,28 @@ for (const dialect of dialects) {
     { token: agent },
   );
   if (created.status !== 201) throw new Error(`ticket: ${created.status} ${created.text}`);
-  const seeded = await seedTickets(server.testDb);
+  const seeded = await seedTickets(server.testDb, Math.max(...shapes.map((s) => s.tickets)));
   try {
     // The minute (lateness), then the same N all due at once (how fast a backlog drains: the throughput).
     for (const [phase, spreadMs] of [
       ['minute', SPREAD_MS],
       ['backlog', 0],
     ] as const) {
-      for (const instances of [1, 2]) {
-        const label = `${phase}: accord ${dialect}, ${instances} instance${instances > 1 ? 's' : ''}`;
-        results.push(await runAccord(label, server.testDb, seeded, instances, spreadMs));
-        console.log(results.at(-1));
-      }
-      if (dialect === 'postgres') {
+      if (!phases.includes(phase)) continue;
+      for (const shape of shapes)
+        for (const instances of instanceCounts) {
+          const label = `${phase}: accord ${dialect}, ${instances} instance${instances > 1 ? 's' : ''}, ${shape.name}`;
+          const ticketIds = seeded.ticketIds.slice(0, shape.tickets);
+          results.push(await runAccord(label, server.testDb, { ...seeded, ticketIds }, instances, spreadMs));
+          console.log(results.at(-1));
+        }
+      if (dialect === 'postgres' && withGraphile) {
         results.push(
-          await runGraphileWorker(server.testDb, `${phase}: graphile-worker 0.16, concurrency 10`, spreadMs),
+          await runGraphileWorker(
+            server.testDb,
+            `${phase}: graphile-worker 0.16, concurrency 10, per-ticket-100`,
+            spreadMs,
+          ),
         );
         console.log(results.at(-1));
       }
@@ -280,7 +322,7 @@ for (const dialect of dialects) {
   }
 }
 console.log(
-  `\n${N.toLocaleString('en')} jobs (minute: due within ${SPREAD_MS / 1000} s; backlog: all due at once), ${TICKETS} tickets, handler = ticket update + outbox row`,
+  `\n${N.toLocaleString('en')} jobs (minute: due within ${SPREAD_MS / 1000} s; backlog: all due at once); per-ticket-100: over ${TICKETS} tickets, per-ticket-6: six a ticket; handler = ticket update + outbox row`,
 );
 console.log('| run | jobs/s | p50 lateness | p99 lateness | max lateness | last fired after the last due |');
 console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
@@ -291,7 +333,9 @@ for (const r of results)
 for (const phase of ['minute', 'backlog']) {
   const graphile = results.find((r) => r.name.startsWith(`${phase}: graphile`));
   if (graphile !== undefined)
-    for (const r of results.filter((x) => x.name.startsWith(`${phase}: accord postgres`)))
+    for (const r of results.filter(
+      (x) => x.name.startsWith(`${phase}: accord postgres`) && x.name.endsWith('-100'),
+    ))
       console.log(
         `${r.name}: ${(r.jobsPerSecond / graphile.jobsPerSecond).toFixed(2)}× graphile-worker's throughput (goal ≥ 0.5)`,
       );

@@ -223,8 +223,11 @@ export function claimQuery(
     nowMs: number;
     leaseMs: number;
     count: number;
+    /** Running jobs this claim already took (the expired ones): they do not keep their subject's due jobs back. */
+    heldIds?: readonly string[];
   },
 ) {
+  const heldIds = q.heldIds ?? [];
   return db
     .updateTable('jobs')
     .set((eb) => ({ state: 'running', lease_until: q.nowMs + q.leaseMs, attempts: eb('attempts', '+', 1) }))
@@ -236,7 +239,25 @@ export function claimQuery(
         .where(`j.${q.column}`, '<=', q.nowMs)
         .orderBy(`j.${q.column}`)
         .limit(q.count)
-        .$if(dialect === 'postgres', (qb) => qb.forUpdate().skipLocked()),
+        .$if(dialect === 'postgres', (qb) =>
+          qb
+            .forUpdate()
+            .skipLocked()
+            // Not a subject another claim is running (its lease still holds): that claim's transaction locks the
+            // subject, and this one would wait for it. A subject's due jobs are left to one claim at a time.
+            .where(({ not, exists, selectFrom }) =>
+              not(
+                exists(
+                  selectFrom('jobs as r')
+                    .select('r.id')
+                    .whereRef('r.subject_id', '=', 'j.subject_id')
+                    .where('r.state', '=', 'running')
+                    .where('r.lease_until', '>', q.nowMs)
+                    .$if(heldIds.length > 0, (rq) => rq.where('r.id', 'not in', heldIds)),
+                ),
+              ),
+            ),
+        ),
     )
     .returningAll();
 }
@@ -247,17 +268,32 @@ export function claimQuery(
  * rows however many are due: with both conditions in one OR, SQLite gathered every due job and sorted them for each
  * batch, and a backlog of 100,000 jobs drained at a fraction of the pace of a small one (bench:jobs).
  * PostgreSQL: the inner select locks the rows it picks and skips rows another worker is claiming, so concurrent
- * workers never claim one row together. SQLite: one writer at a time, each statement is atomic on its own.
+ * workers never claim one row together; it also leaves the due jobs of a subject another claim is running (lease
+ * still valid) to later, so two instances' batches do not queue on one ticket's lock. A subject's jobs held by a
+ * crashed worker keep its other due jobs back until that lease runs out and the job is taken over.
+ * SQLite: one writer at a time, each statement is atomic on its own.
  */
 export async function claimJobs(
   db: Db,
   dialect: DialectName,
   { nowMs, leaseMs, limit }: { nowMs: number; leaseMs: number; limit: number },
 ): Promise<ClaimedJob[]> {
-  const claim = (states: readonly string[], column: 'due_at' | 'lease_until', count: number) =>
-    claimQuery(db, dialect, { states, column, nowMs, leaseMs, count }).execute();
+  const claim = (
+    states: readonly string[],
+    column: 'due_at' | 'lease_until',
+    count: number,
+    heldIds?: readonly string[],
+  ) => claimQuery(db, dialect, { states, column, nowMs, leaseMs, count, heldIds }).execute();
   const expired = await claim(['running', 'retry'], 'lease_until', limit);
-  const due = expired.length < limit ? await claim(['pending'], 'due_at', limit - expired.length) : [];
+  const due =
+    expired.length < limit
+      ? await claim(
+          ['pending'],
+          'due_at',
+          limit - expired.length,
+          expired.map((r) => r.id),
+        )
+      : [];
   return [...expired, ...due]
     .map((r) => ({
       id: r.id,

@@ -1,9 +1,9 @@
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDatabase, databaseConfigFromEnv, type DatabaseHandle } from '../db/database.ts';
 import { ManualClock } from '../clock.ts';
 import { createTestDatabase, describeDialect, DIALECTS, type TestDatabase } from '../../test/dialects.ts';
-import { claimJobs, replaceJobs, type JobSpec } from './jobs.repository.ts';
-import { createScheduler, type JobHandler } from './scheduler.ts';
+import { claimJobs, replaceJobs, type ClaimedJob, type JobSpec } from './jobs.repository.ts';
+import { createScheduler, groupBySubject, type JobHandler } from './scheduler.ts';
 
 const T0 = Date.parse('2026-03-02T08:00:00Z');
 const WS = 'ws-1';
@@ -21,6 +21,39 @@ function secondInstance(testDb: TestDatabase): DatabaseHandle {
 function jobRows(handle: DatabaseHandle) {
   return handle.db.selectFrom('jobs').selectAll().orderBy('key').execute();
 }
+
+describe('groupBySubject', () => {
+  const job = (key: string, subjectId: string, dueAtMs: number): ClaimedJob => ({
+    id: key,
+    workspaceId: WS,
+    kind: 'k',
+    key,
+    subjectId,
+    dueAtMs,
+    payload: {},
+    attempts: 1,
+  });
+
+  it("keeps a subject's jobs in one transaction, in due order, and orders each transaction by subject", () => {
+    const jobs = [
+      job('b1', 'b', 1),
+      job('a1', 'a', 2),
+      job('c1', 'c', 3),
+      job('b2', 'b', 4),
+      job('a2', 'a', 5),
+      job('d1', 'd', 6),
+    ];
+    const groups = groupBySubject(jobs, 3);
+    // Subjects in the order of their first due job; a subject that would overflow the transaction starts the next.
+    expect(groups.map((g) => g.map((j) => j.key))).toEqual([['b1', 'b2'], ['a1', 'a2', 'c1'], ['d1']]);
+  });
+
+  it('fills transactions up to the size when subjects have one job each', () => {
+    const jobs = Array.from({ length: 7 }, (_, i) => job(`j${i}`, `s${6 - i}`, i));
+    expect(groupBySubject(jobs, 3).map((g) => g.length)).toEqual([3, 3, 1]);
+    expect(groupBySubject([], 3)).toEqual([]);
+  });
+});
 
 for (const dialect of DIALECTS) {
   describeDialect(dialect, 'scheduler', () => {
@@ -256,6 +289,86 @@ for (const dialect of DIALECTS) {
         await other.destroy();
       }
     });
+
+    it('two instances running several transactions at once fire each of 600 jobs over 30 subjects exactly once', async () => {
+      const other = secondInstance(testDb);
+      try {
+        for (let s = 0; s < 30; s++)
+          await schedule(
+            `s${s}`,
+            ['race'],
+            Array.from({ length: 20 }, (_, i) => ({
+              kind: 'race',
+              key: `race:${s}:${i}`,
+              dueAtMs: T0 - i * 30 - s,
+              payload: {},
+            })),
+          );
+        const calls = new Map<string, number>();
+        const handler: JobHandler = async ({ job, trx }) => {
+          calls.set(job.key, (calls.get(job.key) ?? 0) + 1);
+          await trx.selectFrom('jobs').select('id').where('id', '=', job.id).execute();
+        };
+        const make = (db: DatabaseHandle['db']) =>
+          createScheduler({
+            db,
+            clock,
+            handlers: new Map([['race', handler]]),
+            batchSize: 40,
+            jobsPerTransaction: 10,
+            concurrency: 4,
+          });
+        const a = make(testDb.handle.db);
+        const b = make(other.db);
+        // A claim may come back empty while the other instance runs every subject left: drain until none is due.
+        const drain = async (s: ReturnType<typeof make>) => {
+          for (let idle = 0; idle < 3;) idle = (await s.runOnce()) > 0 ? 0 : idle + 1;
+        };
+        await Promise.all([drain(a), drain(b)]);
+        await drain(a);
+        expect(calls.size).toBe(600);
+        expect([...calls.values()].every((n) => n === 1)).toBe(true);
+        const states = await testDb.handle.db
+          .selectFrom('jobs')
+          .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
+          .groupBy('state')
+          .execute();
+        expect(states.map((s) => [s.state, Number(s.n)])).toEqual([['done', 600]]);
+      } finally {
+        await other.destroy();
+      }
+    });
+
+    it.runIf(dialect === 'postgres')(
+      "leaves a subject another claim is running to that claim, and takes the subject's due jobs with a takeover",
+      async () => {
+        await schedule(
+          's1',
+          ['k'],
+          [
+            { kind: 'k', key: 's1:a', dueAtMs: T0 - 2, payload: {} },
+            { kind: 'k', key: 's1:b', dueAtMs: T0 - 1, payload: {} },
+          ],
+        );
+        await schedule('s2', ['k'], [{ kind: 'k', key: 's2:a', dueAtMs: T0, payload: {} }]);
+        // Another worker's claim holds s1's first job (and so s1).
+        const [held] = await claimJobs(testDb.handle.db, dialect, { nowMs: T0, leaseMs: 30_000, limit: 1 });
+        expect(held?.key).toBe('s1:a');
+        const fired: string[] = [];
+        const scheduler = createScheduler({
+          db: testDb.handle.db,
+          clock,
+          leaseMs: 30_000,
+          handlers: new Map([['k', async ({ job }) => void fired.push(job.key)]]),
+        });
+        expect(await scheduler.runOnce()).toBe(1);
+        expect(fired).toEqual(['s2:a']);
+        // That worker crashed: once its lease ran out, one claim takes its job over and s1's other due job with it.
+        clock.advance(30_000);
+        expect(await scheduler.runOnce()).toBe(2);
+        expect(fired).toEqual(['s2:a', 's1:a', 's1:b']);
+      },
+    );
 
     it("takes over a crashed worker's job once its lease has expired, and the old claim can no longer finish", async () => {
       const fired: number[] = [];

@@ -40,6 +40,11 @@ export interface SchedulerOptions {
   readonly maxAttempts?: number;
   /** Jobs run in one transaction (SQLite's other writers wait for it; a failure reruns them one by one). */
   readonly jobsPerTransaction?: number;
+  /**
+   * Transactions of a claimed batch run at once, each on its own connection, with no subject in two of them.
+   * PostgreSQL only (SQLite has one writer); the pool must hold that many connections besides the app's.
+   */
+  readonly concurrency?: number;
   /** First retry delay; each further failure doubles it, up to `maxBackoffMs`. */
   readonly baseBackoffMs?: number;
   readonly maxBackoffMs?: number;
@@ -60,6 +65,48 @@ export function backoffMs(attempts: number, baseMs: number, maxMs: number): numb
   return Math.min(maxMs, baseMs * 2 ** Math.max(0, attempts - 1));
 }
 
+/**
+ * Splits a claimed batch into transactions of about `perTransaction` jobs, a subject's jobs all in one: transactions
+ * that run at once then never wait on one another's subjects. Within one, jobs go by subject, then due instant: the
+ * handlers lock their subjects in one order in every transaction, so two instances' transactions that share subjects
+ * wait on each other at worst, never deadlock, even for a kind without a subject lock; a subject's jobs still run in
+ * due order.
+ */
+export function groupBySubject(jobs: readonly ClaimedJob[], perTransaction: number): ClaimedJob[][] {
+  const bySubject = new Map<string, ClaimedJob[]>();
+  for (const job of jobs) {
+    const own = bySubject.get(job.subjectId);
+    if (own === undefined) bySubject.set(job.subjectId, [job]);
+    else own.push(job);
+  }
+  const groups: ClaimedJob[][] = [];
+  let group: ClaimedJob[] = [];
+  for (const own of bySubject.values()) {
+    if (group.length > 0 && group.length + own.length > perTransaction) {
+      groups.push(group);
+      group = [];
+    }
+    group.push(...own);
+  }
+  if (group.length > 0) groups.push(group);
+  const order = (a: ClaimedJob, b: ClaimedJob) =>
+    a.subjectId < b.subjectId ? -1 : a.subjectId > b.subjectId ? 1 : a.dueAtMs - b.dueAtMs;
+  return groups.map((g) => g.sort(order));
+}
+
+/** Runs `run` over `items`, at most `limit` at once. */
+async function forEachConcurrently<T>(
+  items: readonly T[],
+  limit: number,
+  run: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await run(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
 export function createScheduler(options: SchedulerOptions): Scheduler {
   const { db, clock, handlers, observer } = options;
   const leaseMs = options.leaseMs ?? 60_000;
@@ -69,6 +116,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const baseBackoffMs = options.baseBackoffMs ?? 10_000;
   const maxBackoffMs = options.maxBackoffMs ?? 3_600_000;
   const dialect = dialectOf(db as unknown as Kysely<unknown>);
+  const concurrency = dialect === 'postgres' ? (options.concurrency ?? 2) : 1;
 
   async function lockSubjects(trx: Transaction<Database>, jobs: readonly ClaimedJob[]): Promise<void> {
     const byKind = new Map<string, Set<string>>();
@@ -142,8 +190,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         observer?.failed?.(job, error, true);
       }
     }
-    for (let i = 0; i < runnable.length; i += jobsPerTransaction)
-      await runBatch(runnable.slice(i, i + jobsPerTransaction));
+    await forEachConcurrently(groupBySubject(runnable, jobsPerTransaction), concurrency, runBatch);
     return claimed.length;
   }
 
