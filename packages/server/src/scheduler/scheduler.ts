@@ -116,7 +116,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const baseBackoffMs = options.baseBackoffMs ?? 10_000;
   const maxBackoffMs = options.maxBackoffMs ?? 3_600_000;
   const dialect = dialectOf(db as unknown as Kysely<unknown>);
-  const concurrency = dialect === 'postgres' ? (options.concurrency ?? 2) : 1;
+  // One by default: more did not measure faster (docs/performance.md, bench:jobs, 2026-11-30).
+  const concurrency = dialect === 'postgres' ? (options.concurrency ?? 1) : 1;
 
   async function lockSubjects(trx: Transaction<Database>, jobs: readonly ClaimedJob[]): Promise<void> {
     const byKind = new Map<string, Set<string>>();
