@@ -533,6 +533,16 @@ for (const dialect of DIALECTS) {
         expect(await get(staffView.id)).toEqual(staffView);
         // The same ticket as its client reads it: no staff tags.
         expect((await get(staffView.id, pro))['tags']).toEqual([]);
+
+        // Letters a database collation orders otherwise than code units (SQLite's bytes; a PostgreSQL locale).
+        const rare = ticketOf(
+          await open(agent, {
+            organizationId: server.fixture.hosting.pro,
+            tags: ['ａ', '𝐀', 'échéance', 'ed'],
+          }),
+        );
+        expect(rare['tags']).toEqual(['ed', 'échéance', '𝐀', 'ａ']);
+        expect((await get(rare.id))['tags']).toEqual(rare['tags']);
       });
 
       it('its queue place, next due instant, clocks and jobs are stored by the creation itself', async () => {

@@ -31,7 +31,7 @@ export const consultationPolicySchema = z
     calendar: z.string().min(1).default('sa-business'),
     onExpiry: z.enum(CONSULTATION_EXPIRY_ROUTES).default('board'),
     /** Percent of the contact deadline used at which the consultant is warned. */
-    warningThresholds: z.array(z.number().gt(0).lt(100)).default([75]),
+    warningThresholds: z.array(z.number().int().gt(0).lt(100)).max(10).default([75]),
   })
   .strict();
 

@@ -172,6 +172,17 @@ describe('parseSlaPolicy refuses a bad policy, naming the field', () => {
       message: 'warningThresholds: expected distinct thresholds in increasing order',
     },
     {
+      name: 'a fractional threshold',
+      change: (j: Record<string, unknown>) => (j.warningThresholds = [75.5, 90]),
+      message: 'warningThresholds[0]',
+    },
+    {
+      name: 'more than ten thresholds',
+      change: (j: Record<string, unknown>) =>
+        (j.warningThresholds = Array.from({ length: 11 }, (_, i) => 10 + i * 8)),
+      message: 'warningThresholds',
+    },
+    {
       name: 'a bad effective date',
       change: (j: Record<string, unknown>) => (j.effectiveFrom = '2026-02-30'),
       message: 'effectiveFrom: expected a date YYYY-MM-DD',

@@ -181,7 +181,9 @@ const policyObjectSchema = z
     /** Per-metric pause statuses replacing `pauseStatuses` for that metric (`[]` = never pauses: hosting GTI). */
     metricPauseStatuses: z.partialRecord(z.enum(METRIC_IDS), z.array(z.enum(TICKET_STATUSES))).default({}),
     /** Percent of the target used at which a clock warns. */
-    warningThresholds: z.array(z.number().gt(0).lt(100)).default([75, 90]),
+    // Whole percentages, a handful: each is stored with the clock that crossed it (an integer column) and is a job
+    // per clock of every ticket.
+    warningThresholds: z.array(z.number().int().gt(0).lt(100)).max(10).default([75, 90]),
     /** Who is told, and what is raised, at each warning, breach or creation (escalation.ts). */
     escalations: z.array(escalationRuleSchema).default([]),
     /** Consultation request deadlines (consultations/consultation-policy.ts); absent: the workspace takes none. */

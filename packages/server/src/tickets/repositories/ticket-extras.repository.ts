@@ -34,8 +34,7 @@ export function ticketTagsRepository(db: Db) {
           db
             .selectFrom('ticket_tags')
             .select(['ticket_id', 'tag'])
-            .where('ticket_id', 'in', p.list<string>('ids', ticketIds.length))
-            .orderBy('tag'),
+            .where('ticket_id', 'in', p.list<string>('ids', ticketIds.length)),
         { ids: ticketIds },
       );
       for (const row of rows) {
@@ -43,6 +42,10 @@ export function ticketTagsRepository(db: Db) {
         if (list === undefined) out.set(row.ticket_id, [row.tag]);
         else list.push(row.tag);
       }
+      // Sorted here, as `normalizeTags` sorts what is written: the database's collation (PostgreSQL's locale, SQLite's
+      // bytes) orders some letters otherwise, and a ticket must list its tags alike on every read and in the answer
+      // that created it.
+      for (const list of out.values()) list.sort();
       return out;
     },
 
