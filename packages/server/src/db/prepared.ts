@@ -116,3 +116,15 @@ export async function runPrepared<R>(
   };
   return db.executeQuery(compiled);
 }
+
+/**
+ * The parameters of a multi-row insert's shape: row `i`'s column `c` as `${i}.${c}`, the names its placeholders use
+ * (`p(\`${i}.column\`)`).
+ */
+export function rowParams(rows: readonly object[]): Record<string, unknown> {
+  const params: Record<string, unknown> = {};
+  rows.forEach((row, i) => {
+    for (const [column, value] of Object.entries(row)) params[`${i}.${column}`] = value;
+  });
+  return params;
+}

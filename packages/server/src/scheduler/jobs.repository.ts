@@ -2,7 +2,7 @@ import type { Insertable, Kysely, Transaction } from 'kysely';
 import type { Database, JobTable } from '../db/schema.ts';
 import type { DialectName } from '../db/dialect.ts';
 import { newId } from '../ids.ts';
-import { runPrepared } from '../db/prepared.ts';
+import { rowParams, runPrepared } from '../db/prepared.ts';
 
 /**
  * The `jobs` table. A row is `pending` until a worker claims it (`running`, with a lease); then `done`, or `retry`
@@ -400,10 +400,6 @@ export async function countDueJobs(db: Db, nowMs: number): Promise<{ kind: strin
  */
 export async function insertNewJobs(trx: Db, rows: readonly Insertable<JobTable>[]): Promise<void> {
   if (rows.length === 0) return;
-  const params: Record<string, unknown> = {};
-  rows.forEach((row, i) => {
-    for (const [column, value] of Object.entries(row)) params[`${i}.${column}`] = value;
-  });
   await runPrepared(
     trx,
     `jobs.insertNew:${rows.length}`,
@@ -427,6 +423,6 @@ export async function insertNewJobs(trx: Db, rows: readonly Insertable<JobTable>
           skip_reason: p<string | null>(`${i}.skip_reason`),
         })),
       ),
-    params,
+    rowParams(rows),
   );
 }

@@ -67,6 +67,15 @@ for (const dialect of DIALECTS) {
       await testDb.drop();
     });
 
+    /** [state, count] of every job, one pair per state present. */
+    const jobCountsByState = async () =>
+      (
+        await testDb.handle.db
+          .selectFrom('jobs')
+          .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
+          .groupBy('state')
+          .execute()
+      ).map((s) => [s.state, Number(s.n)]);
     const schedule = (subjectId: string, kinds: string[], jobs: JobSpec[]) =>
       testDb.handle.db
         .transaction()
@@ -279,12 +288,7 @@ for (const dialect of DIALECTS) {
         expect(byA + byB).toBe(500);
         expect(calls.size).toBe(500);
         expect([...calls.values()].every((n) => n === 1)).toBe(true);
-        const states = await testDb.handle.db
-          .selectFrom('jobs')
-          .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
-          .groupBy('state')
-          .execute();
-        expect(states.map((s) => [s.state, Number(s.n)])).toEqual([['done', 500]]);
+        expect(await jobCountsByState()).toEqual([['done', 500]]);
       } finally {
         await other.destroy();
       }
@@ -328,12 +332,7 @@ for (const dialect of DIALECTS) {
         await drain(a);
         expect(calls.size).toBe(600);
         expect([...calls.values()].every((n) => n === 1)).toBe(true);
-        const states = await testDb.handle.db
-          .selectFrom('jobs')
-          .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
-          .groupBy('state')
-          .execute();
-        expect(states.map((s) => [s.state, Number(s.n)])).toEqual([['done', 600]]);
+        expect(await jobCountsByState()).toEqual([['done', 600]]);
       } finally {
         await other.destroy();
       }

@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { TicketSlaTable } from '../../db/schema.ts';
-import { runPrepared } from '../../db/prepared.ts';
+import { rowParams, runPrepared } from '../../db/prepared.ts';
 
 export type TicketSlaRow = Selectable<TicketSlaTable>;
 
@@ -47,10 +47,6 @@ export function ticketSlaRepository(db: Db) {
 
     insertSla: async (rows: readonly TicketSlaRow[]): Promise<void> => {
       if (rows.length === 0) return;
-      const params: Record<string, unknown> = {};
-      rows.forEach((row, i) => {
-        for (const [column, value] of Object.entries(row)) params[`${i}.${column}`] = value;
-      });
       await runPrepared(
         db,
         `ticket_sla.insert:${rows.length}`,
@@ -73,7 +69,7 @@ export function ticketSlaRepository(db: Db) {
               computed_at: p<number>(`${i}.computed_at`),
             })),
           ),
-        params,
+        rowParams(rows),
       );
     },
 
@@ -85,7 +81,5 @@ export function ticketSlaRepository(db: Db) {
           .values([...rows])
           .execute();
     },
-
-    /** `fresh`: a new ticket, nothing to delete first. */
   };
 }
