@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { getPolicyPreset, parseSlaPolicy } from '@accord/core';
 import { migrateToLatest } from '../src/db/migrate.ts';
+import * as wholeWarningThresholds from '../src/db/migrations/202611300600_whole_warning_thresholds.ts';
 import { createTestDatabase, describeDialect, DIALECTS, type TestDatabase } from './dialects.ts';
 
 for (const dialect of DIALECTS) {
@@ -36,6 +38,67 @@ for (const dialect of DIALECTS) {
         .where('id', '=', 'w1')
         .executeTakeFirstOrThrow();
       expect(row.created_at).toBe(atMs);
+    });
+
+    it('mends a stored policy whose warning thresholds are fractions, and leaves whole ones byte for byte', async () => {
+      const { db } = testDb.handle;
+      await db
+        .insertInto('workspaces')
+        .values({
+          id: 'w-thr',
+          slug: 'w-thr',
+          name: 'W',
+          policy_preset: null,
+          policy_version: '1',
+          created_at: 0,
+        })
+        .execute();
+      const preset = getPolicyPreset('consulting-sa');
+      const fractional = {
+        ...preset,
+        warningThresholds: [74.6, 75.2, 90.5],
+        escalations: [
+          ...preset.escalations.filter((r) => typeof r.at !== 'number'),
+          { at: 90.5, notify: ['admins'] },
+        ],
+        ...(preset.consultations === undefined
+          ? {}
+          : { consultations: { ...preset.consultations, warningThresholds: [0.5, 50.9] } }),
+      };
+      const whole = JSON.stringify({ ...preset });
+      await db
+        .insertInto('policy_versions')
+        .values([
+          {
+            workspace_id: 'w-thr',
+            version: '1',
+            policy_json: JSON.stringify(fractional),
+            created_at: 0,
+            adopted_by: null,
+          },
+          { workspace_id: 'w-thr', version: '2', policy_json: whole, created_at: 0, adopted_by: null },
+        ])
+        .execute();
+      // Stored this way, it no longer parses: every write of the workspace would fail.
+      expect(() => parseSlaPolicy(fractional)).toThrow();
+
+      await wholeWarningThresholds.up(db as never);
+      const stored = async (version: string) =>
+        (
+          await db
+            .selectFrom('policy_versions')
+            .select('policy_json')
+            .where('workspace_id', '=', 'w-thr')
+            .where('version', '=', version)
+            .executeTakeFirstOrThrow()
+        ).policy_json;
+      const mended = parseSlaPolicy(JSON.parse(await stored('1')));
+      // Down to the whole percent below (a warning early rather than late), duplicates merged, the rule following.
+      expect(mended.warningThresholds).toEqual([74, 75, 90]);
+      expect(mended.escalations.filter((r) => typeof r.at === 'number').map((r) => r.at)).toEqual([90]);
+      if (preset.consultations !== undefined)
+        expect(mended.consultations?.warningThresholds).toEqual([1, 50]);
+      expect(await stored('2')).toBe(whole);
     });
 
     it('enforces foreign keys', async () => {
