@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Transaction } from 'kysely';
+import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { Database, JobTable } from '../db/schema.ts';
 import type { DialectName } from '../db/dialect.ts';
 import { newId } from '../ids.ts';
@@ -228,36 +228,53 @@ export function claimQuery(
   },
 ) {
   const heldIds = q.heldIds ?? [];
+  const due = (limit: number) =>
+    db
+      .selectFrom('jobs as j')
+      .where('j.state', 'in', [...q.states])
+      .where(`j.${q.column}`, '<=', q.nowMs)
+      .orderBy(`j.${q.column}`)
+      .limit(limit);
   return db
     .updateTable('jobs')
     .set((eb) => ({ state: 'running', lease_until: q.nowMs + q.leaseMs, attempts: eb('attempts', '+', 1) }))
     .where('id', 'in', (eb) =>
-      eb
-        .selectFrom('jobs as j')
-        .select('j.id')
-        .where('j.state', 'in', [...q.states])
-        .where(`j.${q.column}`, '<=', q.nowMs)
-        .orderBy(`j.${q.column}`)
-        .limit(q.count)
-        .$if(dialect === 'postgres', (qb) =>
-          qb
-            .forUpdate()
-            .skipLocked()
-            // Not a subject another claim is running (its lease still holds): that claim's transaction locks the
-            // subject, and this one would wait for it. A subject's due jobs are left to one claim at a time.
-            .where(({ not, exists, selectFrom }) =>
-              not(
-                exists(
-                  selectFrom('jobs as r')
-                    .select('r.id')
-                    .whereRef('r.subject_id', '=', 'j.subject_id')
-                    .where('r.state', '=', 'running')
-                    .where('r.lease_until', '>', q.nowMs)
-                    .$if(heldIds.length > 0, (rq) => rq.where('r.id', 'not in', heldIds)),
-                ),
+      dialect === 'sqlite'
+        ? due(q.count).select('j.id')
+        : // The due rows first, in due order, locked, skipping those another worker is claiming; of those, not a
+          // subject another claim is running (its lease still holds): that claim's transaction locks the subject and
+          // this one would wait for it, so a subject's due jobs are left to one claim at a time. The candidates are
+          // twice the batch, so a few busy subjects do not shorten it; the rows left out are unlocked when the
+          // statement ends. The subject test is a scalar subquery on at most those candidates, each probed by the
+          // subject index: as one NOT EXISTS beside the due scan, PostgreSQL either hashed every running job found
+          // through (state, lease) (in a burst that index holds an entry for each job claimed since the last vacuum,
+          // and a bitmap scan never marks them dead) or, misjudging how many rows pass, gathered and sorted every due
+          // job (bench:jobs, docs/performance.md).
+          eb
+            .selectFrom(
+              due(q.count * 2)
+                .select(['j.id', 'j.subject_id', `j.${q.column} as at`])
+                .forUpdate()
+                .skipLocked()
+                .as('c'),
+            )
+            .select('c.id')
+            .where((cb) =>
+              cb(
+                cb
+                  .selectFrom('jobs as r')
+                  .select('r.id')
+                  .whereRef('r.subject_id', '=', 'c.subject_id')
+                  .where('r.state', '=', 'running')
+                  .where('r.lease_until', '>', q.nowMs)
+                  .$if(heldIds.length > 0, (rq) => rq.where('r.id', 'not in', heldIds))
+                  .limit(1),
+                'is',
+                null,
               ),
-            ),
-        ),
+            )
+            .orderBy('c.at')
+            .limit(q.count),
     )
     .returningAll();
 }
@@ -276,25 +293,54 @@ export function claimQuery(
 export async function claimJobs(
   db: Db,
   dialect: DialectName,
-  { nowMs, leaseMs, limit }: { nowMs: number; leaseMs: number; limit: number },
+  {
+    nowMs,
+    leaseMs,
+    limit,
+    expired: takeOver = true,
+  }: {
+    nowMs: number;
+    leaseMs: number;
+    limit: number;
+    /**
+     * Whether to look for running jobs whose claim ran out (the scheduler does so every few seconds, not every
+     * batch); retries whose wait is over are always taken first.
+     */
+    expired?: boolean;
+  },
 ): Promise<ClaimedJob[]> {
-  const claim = (
-    states: readonly string[],
-    column: 'due_at' | 'lease_until',
-    count: number,
-    heldIds?: readonly string[],
-  ) => claimQuery(db, dialect, { states, column, nowMs, leaseMs, count, heldIds }).execute();
-  const expired = await claim(['running', 'retry'], 'lease_until', limit);
-  const due =
-    expired.length < limit
-      ? await claim(
-          ['pending'],
-          'due_at',
-          limit - expired.length,
-          expired.map((r) => r.id),
-        )
-      : [];
-  return [...expired, ...due]
+  const claimBoth = async (q: Db) => {
+    const claim = (
+      states: readonly string[],
+      column: 'due_at' | 'lease_until',
+      count: number,
+      heldIds?: readonly string[],
+    ) => claimQuery(q, dialect, { states, column, nowMs, leaseMs, count, heldIds }).execute();
+    const expired = await claim(takeOver ? ['running', 'retry'] : ['retry'], 'lease_until', limit);
+    const due =
+      expired.length < limit
+        ? await claim(
+            ['pending'],
+            'due_at',
+            limit - expired.length,
+            expired.map((r) => r.id),
+          )
+        : [];
+    return [...expired, ...due];
+  };
+  // PostgreSQL: without bitmap scans. Every claim and finish leaves a dead entry in each index on `state` until the
+  // next vacuum, tens of thousands in a burst; an index scan marks the dead ones it meets so the next claim skips
+  // them, a bitmap scan visits their heap pages again on every claim. The planner, counting on its statistics, took
+  // bitmap scans for the running jobs of a subject and for expired leases, and each claim cost tens of
+  // milliseconds (bench:jobs, docs/performance.md).
+  const rows =
+    dialect === 'postgres' && !db.isTransaction
+      ? await db.transaction().execute(async (trx) => {
+          await sql`set local enable_bitmapscan = off`.execute(trx);
+          return claimBoth(trx);
+        })
+      : await claimBoth(db);
+  return rows
     .map((r) => ({
       id: r.id,
       workspaceId: r.workspace_id,
@@ -344,7 +390,15 @@ export async function finishJobs(trx: Db, jobs: readonly ClaimedJob[], nowMs: nu
       fired_at: nowMs,
       lateness_ms: eb(eb.val(nowMs), '-', eb.ref('due_at')),
     }))
-    .where('state', '=', 'running')
+    // By key, fenced by the attempt number alone: every other writer of a running job (a takeover's claim) bumps
+    // `attempts`, so a matching pair is still this claim's, and running. A `state = 'running'` test here made
+    // PostgreSQL combine the keys with the (state, due) index's 'running' entries, in a burst mostly dead versions of
+    // jobs already finished (bench:jobs, docs/performance.md).
+    .where(
+      'id',
+      'in',
+      jobs.map((j) => j.id),
+    )
     .where((eb) => eb.or(jobs.map((j) => eb.and([eb('id', '=', j.id), eb('attempts', '=', j.attempts)]))))
     .returning('id')
     .execute();

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDatabase, databaseConfigFromEnv, type DatabaseHandle } from '../db/database.ts';
 import { ManualClock } from '../clock.ts';
 import { createTestDatabase, describeDialect, DIALECTS, type TestDatabase } from '../../test/dialects.ts';
-import { claimJobs, replaceJobs, type ClaimedJob, type JobSpec } from './jobs.repository.ts';
+import { claimJobs, finishJobs, replaceJobs, type ClaimedJob, type JobSpec } from './jobs.repository.ts';
 import { createScheduler, groupBySubject, type JobHandler } from './scheduler.ts';
 
 const T0 = Date.parse('2026-03-02T08:00:00Z');
@@ -389,8 +389,51 @@ for (const dialect of DIALECTS) {
       clock.advance(60_000);
       expect(await scheduler.runOnce()).toBe(0);
       expect(fired).toEqual([2]);
+      // The crashed worker comes back and tries to finish its claim: the attempt number fences it out.
+      if (lost === undefined) throw new Error('claimed nothing');
+      expect(await finishJobs(testDb.handle.db, [lost], clock.nowMs())).toEqual(new Set());
       const [row] = await jobRows(testDb.handle);
-      expect([row?.state, Number(row?.lateness_ms)]).toEqual(['done', 30_000]);
+      expect([row?.state, Number(row?.lateness_ms), Number(row?.attempts)]).toEqual(['done', 30_000, 2]);
+    });
+
+    it('during a burst (full batches) looks for expired claims every quarter lease at most, out of one on every batch', async () => {
+      const fired: string[] = [];
+      const scheduler = createScheduler({
+        db: testDb.handle.db,
+        clock,
+        leaseMs: 20_000,
+        batchSize: 2,
+        handlers: new Map([['k', async ({ job }) => void fired.push(job.key)]]),
+      });
+      await schedule('t0', ['k'], [{ kind: 'k', key: 'stranded', dueAtMs: T0, payload: {} }]);
+      await claimJobs(testDb.handle.db, dialect, { nowMs: T0, leaseMs: 20_000, limit: 10 });
+      const burst = Array.from({ length: 8 }, (_, i) => ({
+        kind: 'k',
+        key: `b${i}`,
+        dueAtMs: T0 + 1 + i,
+        payload: {},
+      }));
+      for (const job of burst) await schedule(job.key, ['k'], [job]);
+      // The stranded lease runs out at T0 + 20 s. The first batch looks (no batch before it was full): not yet.
+      clock.set(T0 + 19_999);
+      expect(await scheduler.runOnce()).toBe(2);
+      // Full batches: the next look is a quarter lease (5 s) after the last, so the stranded job waits.
+      clock.set(T0 + 20_001);
+      expect(await scheduler.runOnce()).toBe(2);
+      clock.set(T0 + 24_998);
+      expect(await scheduler.runOnce()).toBe(2);
+      expect(fired).not.toContain('stranded');
+      clock.set(T0 + 24_999);
+      expect(await scheduler.runOnce()).toBe(2);
+      expect(fired.filter((k) => k === 'stranded')).toHaveLength(1);
+      // The burst's last job: a batch that is not full. The next batch looks again, 1 ms after the last look.
+      expect(await scheduler.runOnce()).toBe(1);
+      await schedule('t9', ['k'], [{ kind: 'k', key: 'stranded-2', dueAtMs: T0, payload: {} }]);
+      await claimJobs(testDb.handle.db, dialect, { nowMs: T0 + 24_999, leaseMs: 1, limit: 10 });
+      clock.set(T0 + 25_000);
+      expect(await scheduler.runOnce()).toBe(1);
+      expect(fired.filter((k) => k === 'stranded-2')).toHaveLength(1);
+      expect(await scheduler.runOnce()).toBe(0);
     });
 
     it('retries a failing handler with exponential backoff, rolls its writes back, then marks it dead', async () => {
