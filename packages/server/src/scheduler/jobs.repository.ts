@@ -225,6 +225,11 @@ export function claimQuery(
     count: number;
     /** Running jobs this claim already took (the expired ones): they do not keep their subject's due jobs back. */
     heldIds?: readonly string[];
+    /**
+     * A running job whose lease ran out keeps its subject's due jobs back too (PostgreSQL): set while this claim did
+     * not look for expired claims, so that a subject's later jobs do not fire before its stranded one is taken over.
+     */
+    strandedHold?: boolean;
   },
 ) {
   const heldIds = q.heldIds ?? [];
@@ -244,9 +249,9 @@ export function claimQuery(
         : // The due rows first, in due order, locked, skipping those another worker is claiming; of those, not a
           // subject another claim is running (its lease still holds): that claim's transaction locks the subject and
           // this one would wait for it, so a subject's due jobs are left to one claim at a time. The candidates are
-          // twice the batch, so a few busy subjects do not shorten it; the rows left out are unlocked when the
-          // statement ends. The subject test is a scalar subquery on at most those candidates, each probed by the
-          // subject index: as one NOT EXISTS beside the due scan, PostgreSQL either hashed every running job found
+          // twice the batch, so a few busy subjects do not shorten it; the rows left out stay locked (other workers
+          // skip them) until the claim's transaction commits, right after. The subject test is a scalar subquery on
+          // at most those candidates, each probed by the subject index: as one NOT EXISTS beside the due scan, PostgreSQL either hashed every running job found
           // through (state, lease) (in a burst that index holds an entry for each job claimed since the last vacuum,
           // and a bitmap scan never marks them dead) or, misjudging how many rows pass, gathered and sorted every due
           // job (bench:jobs, docs/performance.md).
@@ -266,7 +271,7 @@ export function claimQuery(
                   .select('r.id')
                   .whereRef('r.subject_id', '=', 'c.subject_id')
                   .where('r.state', '=', 'running')
-                  .where('r.lease_until', '>', q.nowMs)
+                  .$if(q.strandedHold !== true, (rq) => rq.where('r.lease_until', '>', q.nowMs))
                   .$if(heldIds.length > 0, (rq) => rq.where('r.id', 'not in', heldIds))
                   .limit(1),
                 'is',
@@ -315,7 +320,16 @@ export async function claimJobs(
       column: 'due_at' | 'lease_until',
       count: number,
       heldIds?: readonly string[],
-    ) => claimQuery(q, dialect, { states, column, nowMs, leaseMs, count, heldIds }).execute();
+    ) =>
+      claimQuery(q, dialect, {
+        states,
+        column,
+        nowMs,
+        leaseMs,
+        count,
+        heldIds,
+        strandedHold: !takeOver,
+      }).execute();
     const expired = await claim(takeOver ? ['running', 'retry'] : ['retry'], 'lease_until', limit);
     const due =
       expired.length < limit
@@ -390,15 +404,16 @@ export async function finishJobs(trx: Db, jobs: readonly ClaimedJob[], nowMs: nu
       fired_at: nowMs,
       lateness_ms: eb(eb.val(nowMs), '-', eb.ref('due_at')),
     }))
-    // By key, fenced by the attempt number alone: every other writer of a running job (a takeover's claim) bumps
-    // `attempts`, so a matching pair is still this claim's, and running. A `state = 'running'` test here made
-    // PostgreSQL combine the keys with the (state, due) index's 'running' entries, in a burst mostly dead versions of
-    // jobs already finished (bench:jobs, docs/performance.md).
+    // By key, fenced by the attempt number (a takeover's claim bumps it) and by the state: a batch whose commit
+    // succeeded but whose reply was lost reruns its jobs one by one, and finds them done. The state is tested as an
+    // expression no index covers: as a column test, PostgreSQL combined the keys with the (state, due) index's
+    // 'running' entries, in a burst mostly dead versions of jobs already finished (bench:jobs, docs/performance.md).
     .where(
       'id',
       'in',
       jobs.map((j) => j.id),
     )
+    .where(sql<string>`(state || '')`, '=', 'running')
     .where((eb) => eb.or(jobs.map((j) => eb.and([eb('id', '=', j.id), eb('attempts', '=', j.attempts)]))))
     .returning('id')
     .execute();

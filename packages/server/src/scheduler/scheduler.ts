@@ -179,11 +179,12 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     for (const job of jobs) if (fired.has(job.id)) observer?.fired?.(job, Math.max(0, nowMs - job.dueAtMs));
   }
 
-  // During a burst (the last batch was full), running jobs whose claim ran out are looked for at most this often:
-  // only a dead worker leaves one, it waited a lease already, and on PostgreSQL the look is a range of the (state,
+  // PostgreSQL, during a burst (the last batch was full): running jobs whose claim ran out are looked for at most
+  // this often. Only a dead worker leaves one, it waited a lease already, and the look is a range of the (state,
   // lease) index that a burst fills with dead entries (every job claimed since the last vacuum), read whole while it
-  // has no live row: every batch paid for it (bench:jobs). Out of a burst, every batch looks. Retries due are taken
-  // on every batch. A clock set back (a test's, or the machine's) looks again at once.
+  // has no live row: every batch paid for it (bench:jobs). Meanwhile a stranded job keeps its subject's later jobs
+  // back (`strandedHold`). Out of a burst, and always on SQLite (no dead entries), every batch looks. Retries due
+  // are taken on every batch. A clock set back (a test's, or the machine's) looks again at once.
   const takeOverEveryMs = Math.min(5_000, leaseMs / 4);
   let lastTakeOverLookMs = -Infinity;
   let lastBatchFull = false;
@@ -191,7 +192,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   async function runOnce(): Promise<number> {
     const nowMs = clock.nowMs();
     const expired =
-      !lastBatchFull || !(nowMs >= lastTakeOverLookMs && nowMs < lastTakeOverLookMs + takeOverEveryMs);
+      dialect === 'sqlite' ||
+      !lastBatchFull ||
+      !(nowMs >= lastTakeOverLookMs && nowMs < lastTakeOverLookMs + takeOverEveryMs);
     if (expired) lastTakeOverLookMs = nowMs;
     const claimed = await claimJobs(db, dialect, { nowMs, leaseMs, limit: batchSize, expired });
     lastBatchFull = claimed.length >= batchSize;
