@@ -251,10 +251,10 @@ export function claimQuery(
           // this one would wait for it, so a subject's due jobs are left to one claim at a time. The candidates are
           // twice the batch, so a few busy subjects do not shorten it; the rows left out stay locked (other workers
           // skip them) until the claim's transaction commits, right after. The subject test is a scalar subquery on
-          // at most those candidates, each probed by the subject index: as one NOT EXISTS beside the due scan, PostgreSQL either hashed every running job found
-          // through (state, lease) (in a burst that index holds an entry for each job claimed since the last vacuum,
-          // and a bitmap scan never marks them dead) or, misjudging how many rows pass, gathered and sorted every due
-          // job (bench:jobs, docs/performance.md).
+          // at most those candidates, each probed by the subject index: as one NOT EXISTS beside the due scan,
+          // PostgreSQL either hashed every running job found through (state, lease) (in a burst that index holds an
+          // entry for each job claimed since the last vacuum, and a bitmap scan never marks them dead) or, misjudging
+          // how many rows pass, gathered and sorted every due job (bench:jobs, docs/performance.md).
           eb
             .selectFrom(
               due(q.count * 2)
